@@ -1,0 +1,141 @@
+"""`policy-assistant` command line: ingest, clauses, search."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.settings import Settings
+from ingest.loaders import LoadError
+from ingest.models import Document
+from ingest.pipeline import parse_file, parse_paths
+from vectorstore.embedders import make_embedder
+from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index
+
+console = Console()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policy-assistant", description="政策通：政策文件问答助手")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="解析文档并建立（或更新）索引")
+    ingest.add_argument("paths", nargs="*", type=Path, help="文件或目录（默认：配置的语料目录）")
+
+    clauses = commands.add_parser("clauses", help="打印一份文档的条款树，便于核对解析结果")
+    clauses.add_argument("document", help="文档 ID（见 ingest 的输出），或一个文件路径（直接解析，不需索引）")
+
+    search = commands.add_parser("search", help="检索与问题最相关的条款")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="返回条数")
+
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        if args.command == "ingest":
+            return run_ingest(settings, args.paths)
+        if args.command == "clauses":
+            return run_clauses(settings, args.document)
+        return run_search(settings, args.query, args.k)
+    except (IndexNotFoundError, LoadError, ValueError) as error:
+        console.print(f"[red]错误：[/red]{error}")
+        return 1
+
+
+def run_ingest(settings: Settings, paths: list[Path]) -> int:
+    sources = paths or [settings.corpus_path]
+    missing = [p for p in sources if not p.exists()]
+    if missing:
+        raise ValueError("路径不存在：" + "、".join(str(p) for p in missing))
+    started = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("解析文档", total=None)
+        parsed = parse_paths(sources, settings.max_file_bytes,
+                             on_file=lambda path: progress.update(task, advance=1, description=f"解析 {path.name}"))
+        progress.update(task, total=progress.tasks[task].completed, description="解析完成")
+    if not parsed.documents:
+        _print_skipped(parsed.skipped)
+        raise ValueError("没有可建索引的文档。")
+    embedder = make_embedder(settings.embedding_model)
+    with _progress() as progress:
+        task = progress.add_task("向量化条款", total=None)
+        report = build_index(parsed.documents, settings.index_path, embedder, settings.chunk_max_tokens,
+                             on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    summary = Table(title="索引完成" if not report.unchanged else "索引已是最新，未作改动")
+    for column in ("文档", "条款", "检索片段", "新向量化", "跳过的文件", "用时"):
+        summary.add_column(column, justify="right")
+    summary.add_row(str(report.documents), str(report.clauses), str(report.chunks), str(report.embedded),
+                    str(len(parsed.skipped)), f"{time.perf_counter() - started:.1f} 秒")
+    console.print(summary)
+    _print_documents(parsed.documents)
+    _print_skipped(parsed.skipped)
+    console.print(f"索引目录：{settings.index_path}")
+    return 0
+
+
+def run_clauses(settings: Settings, document: str) -> int:
+    path = Path(document)
+    if path.is_file():
+        parsed = parse_file(path, settings.max_file_bytes)
+    else:
+        index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model))
+        if document not in index.documents:
+            raise ValueError(f"索引中没有文档“{document}”。可用：{'、'.join(index.documents)}")
+        parsed = index.documents[document]
+    meta = parsed.meta
+    console.print(f"[bold]{meta.title}[/bold]  {meta.doc_number}  {meta.issuer}  {meta.date}  "
+                  f"（{meta.region}，{meta.level}）")
+    for clause in parsed.clauses:
+        units = f"  [dim]牵头：{'、'.join(clause.lead_units)}[/dim]" if clause.lead_units else ""
+        console.print(f"{'  ' * clause.depth}[cyan]{clause.path}[/cyan] {clause.heading}{units}", highlight=False)
+    return 0
+
+
+def run_search(settings: Settings, query: str, k: int) -> int:
+    from assistant.retrieval import HybridRetriever
+
+    index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model))
+    for rank, hit in enumerate(HybridRetriever(index).search(query, k), start=1):
+        meta = index.documents[hit.chunk.doc_id].meta
+        console.print(f"[bold]{rank}.[/bold] 《{meta.title}》 {meta.doc_number} [cyan]{hit.chunk.path}[/cyan]"
+                      f"  (得分 {hit.score:.3f})", highlight=False)
+        console.print(f"   {hit.chunk.text[:160]}", highlight=False)
+    return 0
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def _print_documents(documents: list[Document]) -> None:
+    table = Table(title="文档")
+    for column in ("文档 ID", "标题", "文号", "发文机关", "日期", "条款"):
+        table.add_column(column)
+    for document in documents:
+        meta = document.meta
+        table.add_row(meta.doc_id, meta.title, meta.doc_number or "—", meta.issuer or "—", meta.date or "—",
+                      str(len(document.clauses)))
+    console.print(table)
+
+
+def _print_skipped(skipped: list) -> None:
+    if not skipped:
+        return
+    table = Table(title="跳过的文件")
+    table.add_column("文件")
+    table.add_column("原因")
+    for item in skipped:
+        table.add_row(item.path, item.reason)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Build the clause tree of a normalised policy document.
+
+Numbering schemes, highest rank first: 第一章 > 第一条 / 一、 > （一） > 1. / 1、 > （1）.
+A heading nests under the nearest open heading of higher rank, so each document's own nesting
+comes out whether it restarts "1." in each section (赤峰) or numbers straight through (通辽).
+Paths concatenate labels: 三（一）2. Text before the first heading becomes 前言 clauses; a
+flattened appendix table becomes one clause per row (附件 序号6); 抄送/印发 lines are 版记.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.models import Clause
+from ingest.numbering import Scheme, match_heading, to_int
+from ingest.normalize import NormalisedText
+from ingest.tables import TableRow
+from ingest.units import parse_units
+
+_APPENDIX = re.compile(r"^附件(\d*|[一二三四五六七八九十]*)(?:[:：]|$)")
+_BACK_MATTER = re.compile(r"^(?:抄送|主送|抄报)[:：]|^.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
+_PREAMBLE_MIN_CHARS = 30  # shorter preamble lines (titles, dates) join the paragraph after them
+
+
+@dataclass
+class _Open:
+    """A heading on the stack while the parser walks the document."""
+
+    clause: Clause
+    rank: int
+    number: int
+    last_child: dict[int, int] = field(default_factory=dict)  # rank → number of the last child
+    has_children: bool = False
+
+
+def parse_clauses(normalised: NormalisedText) -> list[Clause]:
+    """All clauses of the document, in document order."""
+    return _TreeBuilder(normalised).build()
+
+
+class _TreeBuilder:
+    def __init__(self, normalised: NormalisedText) -> None:
+        self.text = normalised.text
+        self.rows = {row.start: row for row in normalised.table_rows}
+        self.clauses: list[Clause] = []
+        self.stack: list[_Open] = []
+        self.root_last_child: dict[int, int] = {}  # rank → number of the last top-level heading
+        self.last_number: dict[int, int] = {}  # rank → last number at that rank anywhere
+        self.ones_seen: dict[int, int] = {}  # rank → how often numbering restarted at 1
+        self.current: Clause | None = None
+        self.preamble: list[tuple[int, int]] = []
+        self.in_back_matter = False
+
+    def build(self) -> list[Clause]:
+        offset = 0
+        for paragraph in self.text.split("\n"):
+            self._take(paragraph, offset, offset + len(paragraph))
+            offset += len(paragraph) + 1
+        self._close_preamble()
+        for clause in self.clauses:
+            if clause.kind == "clause":
+                units = parse_units(clause.text)
+                clause.units, clause.lead_units = units.units, units.lead_units
+        return self.clauses
+
+    def _take(self, paragraph: str, start: int, end: int) -> None:
+        if not paragraph:
+            return
+        if self.in_back_matter or _BACK_MATTER.match(paragraph):
+            self._back_matter(start, end)
+        elif start in self.rows:
+            self._table_row(self.rows[start])
+        elif _APPENDIX.match(paragraph):
+            self._appendix(paragraph, start, end)
+        elif (heading := self._heading(paragraph)) is not None:
+            self._open(*heading, paragraph=paragraph, start=start, end=end)
+        elif self.current is None:
+            self.preamble.append((start, end))
+        elif self.current.kind == "table_row":
+            self._table_note(paragraph, start, end)
+        else:
+            self._extend(self.current, end)
+
+    # --- headings -------------------------------------------------------------------------
+
+    def _heading(self, paragraph: str) -> tuple[Scheme, str, int, int] | None:
+        """(scheme, number as written, number, text offset) if the paragraph opens a heading."""
+        found = match_heading(paragraph)
+        if found is None:
+            return None
+        scheme, match = found
+        number = to_int(match.group(1)) or 0
+        if not self._plausible(scheme.rank, number):
+            return None
+        return scheme, match.group(1), number, match.end()
+
+    def _plausible(self, rank: int, number: int) -> bool:
+        """Numbers go up one at a time (a document may skip one): "9." after "2." is a sentence."""
+        if number == 1:
+            return True
+        parent = next((item for item in reversed(self.stack) if item.rank < rank), None)
+        last_sibling = (parent.last_child if parent else self.root_last_child).get(rank, 0)
+        return number <= max(last_sibling, self.last_number.get(rank, 0)) + 2
+
+    def _open(self, scheme: Scheme, written: str, number: int, body_at: int, *, paragraph: str,
+              start: int, end: int) -> None:
+        self._close_preamble()
+        while self.stack and self.stack[-1].rank >= scheme.rank:
+            self.stack.pop()
+        if self.stack and self._is_numbering_slip(self.stack[-1], scheme.rank, number):
+            self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        label = scheme.label_format.format(written)
+        clause = Clause(
+            path=(parent.clause.path if parent else "") + label,
+            label=label,
+            heading=_heading_text(paragraph[body_at:]),
+            text=paragraph,
+            start=start,
+            end=end,
+            parent_path=parent.clause.path if parent else None,
+            depth=len(self.stack),
+        )
+        if parent:
+            parent.has_children = True
+        (parent.last_child if parent else self.root_last_child)[scheme.rank] = number
+        self.last_number[scheme.rank] = number
+        if number == 1:
+            self.ones_seen[scheme.rank] = self.ones_seen.get(scheme.rank, 0) + 1
+        self.stack.append(_Open(clause, scheme.rank, number))
+        self._add(clause)
+
+    def _is_numbering_slip(self, top: _Open, rank: int, number: int) -> bool:
+        """赤峰's 四、 lists （一）（二）（三） and then "4.": a fourth sibling written in the wrong
+        style, not a child of （三）. Straight-through numbering (通辽: 4. then 5. under （二）)
+        is told apart because such a document never restarts at 1."""
+        if top.has_children or top.rank >= rank or number != top.number + 1:
+            return False
+        straight_through = self.ones_seen.get(rank, 0) <= 1 and number == self.last_number.get(rank, 0) + 1
+        return not straight_through
+
+    # --- other kinds of paragraph -------------------------------------------------------------
+
+    def _appendix(self, paragraph: str, start: int, end: int) -> None:
+        self._close_preamble()
+        number = _APPENDIX.match(paragraph).group(1)  # type: ignore[union-attr]
+        label = f"附件{number}"
+        existing = next((c for c in self.clauses if c.path == label), None)
+        if existing is not None:  # "附件：《…》" in the body, then the appendix page "附件"
+            self._extend(existing, end)
+            self.current = existing
+            return
+        heading = re.sub(r"^附件\S*?[:：]", "", paragraph).strip() if re.search("[:：]", paragraph) else ""
+        clause = Clause(path=label, label=label, heading=heading, text=paragraph, start=start, end=end)
+        self.stack = [_Open(clause, rank=-1, number=0)]
+        self._add(clause)
+
+    def _table_row(self, row: TableRow) -> None:
+        self._close_preamble()
+        parent = self.stack[-1].clause if self.stack else None
+        prefix = f"{parent.path} " if parent else ""
+        lead = next((units for name, units in row.units.items() if "牵头" in name), [])
+        units = [unit for name_units in row.units.values() for unit in name_units]
+        clause = Clause(
+            path=f"{prefix}序号{row.number}",
+            label=f"序号{row.number}",
+            heading=_row_heading(row),
+            text=row.text,
+            start=row.start,
+            end=row.end,
+            parent_path=parent.path if parent else None,
+            depth=1 if parent else 0,
+            kind="table_row",
+            units=list(dict.fromkeys(units)),
+            lead_units=lead,
+        )
+        self._add(clause)
+
+    def _table_note(self, paragraph: str, start: int, end: int) -> None:
+        """Text after a table ("说明：…") belongs to the appendix, not to the last row."""
+        parent_path = self.current.parent_path if self.current else None
+        path = f"{parent_path} 说明" if parent_path else "表后说明"
+        clause = Clause(path=path, label="说明", heading=_heading_text(paragraph), text=paragraph, start=start,
+                        end=end, parent_path=parent_path, depth=1 if parent_path else 0)
+        self._add(clause)
+
+    def _back_matter(self, start: int, end: int) -> None:
+        self._close_preamble()
+        if not self.in_back_matter:
+            self.in_back_matter = True
+            self._add(Clause(path="版记", label="版记", heading="版记", text=self.text[start:end], start=start,
+                             end=end, kind="back_matter"))
+        else:
+            self._extend(self.clauses[-1], end)
+
+    # --- preamble and bookkeeping ---------------------------------------------------------------
+
+    def _close_preamble(self) -> None:
+        """Group the paragraphs before the first heading into 前言 clauses."""
+        groups: list[list[tuple[int, int]]] = []
+        pending: list[tuple[int, int]] = []
+        for span in self.preamble:
+            pending.append(span)
+            if span[1] - span[0] >= _PREAMBLE_MIN_CHARS:
+                groups.append(pending)
+                pending = []
+        if pending and groups:
+            groups[-1].extend(pending)
+        elif pending:
+            groups.append(pending)
+        for number, group in enumerate(groups, start=1):
+            start, end = group[0][0], group[-1][1]
+            first_long = next((s for s in group if s[1] - s[0] >= _PREAMBLE_MIN_CHARS), group[0])
+            clause = Clause(path=f"前言{number}", label=f"前言{number}",
+                            heading=_heading_text(self.text[first_long[0]:first_long[1]]),
+                            text=self.text[start:end], start=start, end=end, kind="preamble")
+            self.clauses.insert(number - 1, clause)
+        self.preamble = []
+
+    def _add(self, clause: Clause) -> None:
+        self.clauses.append(clause)
+        self.current = clause
+
+    def _extend(self, clause: Clause, end: int) -> None:
+        clause.end = end
+        clause.text = self.text[clause.start:end]
+
+
+def _heading_text(rest: str) -> str:
+    """The words a heading line names itself by: up to the first 。 (or a short whole line)."""
+    rest = rest.strip()
+    if "。" in rest:
+        return rest.split("。")[0][:60]
+    colon = re.search("[:：]", rest)
+    if colon and colon.start() <= 30:
+        return rest[: colon.start()]
+    return rest[:60]
+
+
+def _row_heading(row: TableRow) -> str:
+    for name, value in row.cells.items():
+        if any(word in name for word in ("内容", "名称", "事项", "指标")):
+            return value
+    return next(iter(row.cells.values()), "")

@@ -1,0 +1,89 @@
+"""The parsed shapes every later stage shares: documents, their clauses, and retrieval chunks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Clause:
+    """One numbered clause (or preamble paragraph, or appendix table row) of a document.
+
+    `text` is the clause's own text — its heading paragraph and the paragraphs up to the next
+    heading of any level — exactly as it stands in the normalised document at `start:end`.
+    """
+
+    path: str  # e.g. 三（一）2, 前言1, 附件 序号6
+    label: str  # this clause's own number: 三, （一）, 2
+    heading: str  # e.g. 建设人与自然和谐共生的美丽城市
+    text: str
+    start: int
+    end: int
+    parent_path: str | None = None
+    depth: int = 0
+    kind: str = "clause"  # clause | preamble | table_row
+    units: list[str] = field(default_factory=list)  # every responsible unit named
+    lead_units: list[str] = field(default_factory=list)  # those marked 牵头 (or a table's 牵头部门)
+
+    @property
+    def is_preamble(self) -> bool:
+        return self.kind == "preamble"
+
+
+@dataclass
+class DocumentMeta:
+    """What a citation needs to say where a clause stands."""
+
+    doc_id: str
+    source_file: str
+    title: str = ""
+    short_name: str = ""
+    doc_number: str = ""  # 文号, e.g. 赤政办发〔2023〕61号
+    issuer: str = ""  # 发文机关
+    date: str = ""  # ISO date, or "" when the document does not say
+    region: str = ""
+    level: str = ""
+
+
+@dataclass
+class Document:
+    meta: DocumentMeta
+    text: str  # the normalised document; every clause span points into it
+    clauses: list[Clause]
+    content_hash: str
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    def clause(self, path: str) -> Clause | None:
+        return next((c for c in self.clauses if c.path == path), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"meta": asdict(self.meta), "text": self.text, "clauses": [asdict(c) for c in self.clauses],
+                "content_hash": self.content_hash}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls(meta=DocumentMeta(**data["meta"]), text=data["text"],
+                   clauses=[Clause(**c) for c in data["clauses"]], content_hash=data["content_hash"])
+
+
+@dataclass
+class Chunk:
+    """The unit of retrieval: a clause, or one sentence-aligned part of a long clause."""
+
+    chunk_id: str
+    doc_id: str
+    path: str
+    part: int
+    text: str  # verbatim clause text (or part of it)
+    indexed_text: str  # breadcrumb + text: what is embedded and keyword-indexed
+    is_preamble: bool
+
+
+@dataclass
+class SkippedFile:
+    path: str
+    reason: str  # in Chinese, for the person who added the file

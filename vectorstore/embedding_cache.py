@@ -1,0 +1,61 @@
+"""Vectors cached by (model, text hash), so unchanged text is never embedded twice."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.embedders import Embedder
+
+_BATCH = 16
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path, embedder: Embedder) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path))
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._embedder = embedder
+
+    def embed(self, texts: list[str],
+              on_progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, int]:
+        """Vectors for `texts` in order, and how many had to be computed (the rest were cached).
+
+        `on_progress(n)` reports each n texts done, cached ones included.
+        """
+        keys = [self._key(text) for text in texts]
+        found = self._lookup(keys)
+        if on_progress and found:
+            on_progress(len(found))
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        for start in range(0, len(missing), _BATCH):
+            batch = missing[start:start + _BATCH]
+            vectors = self._embedder.embed_passages([texts[i] for i in batch])
+            rows = [(keys[i], vector.astype(np.float32).tobytes()) for i, vector in zip(batch, vectors)]
+            with self._db:  # commit per batch: an interrupted ingest keeps what it already paid for
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
+            if on_progress:
+                on_progress(len(batch))
+        vectors = np.stack([found[key] for key in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+        return vectors, len(missing)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._embedder.name}\n{text}".encode()).hexdigest()
+
+    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})",
+                                    part)
+            found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
+        return found

@@ -1,0 +1,192 @@
+"""The on-disk index: parsed documents, chunks, Chroma vectors and the keyword index.
+
+Every ingest writes a complete new build beside the live one and then switches the `CURRENT`
+pointer with one atomic rename, so a reader always sees either the old index or the new one —
+an ingest that fails or is killed half-way leaves the previous index serving. Vectors come from
+the embedding cache, so unchanged clauses are never embedded again.
+
+    index_dir/
+      CURRENT                 name of the live build
+      embeddings.sqlite       vector cache shared by all builds
+      builds/<name>/          documents.json, chunks.jsonl, build.json, keyword/, chroma/
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.chunks import make_chunks
+from ingest.models import Chunk, Document
+from vectorstore.chroma_store import ChromaStore
+from vectorstore.embedders import Embedder
+from vectorstore.embedding_cache import EmbeddingCache
+from vectorstore.keyword import KeywordIndex
+
+_POINTER = "CURRENT"
+_BUILDS = "builds"
+
+
+class IndexNotFoundError(Exception):
+    """There is no usable index; the message says how to build one."""
+
+
+@dataclass
+class BuildReport:
+    build: str
+    documents: int
+    clauses: int
+    chunks: int
+    embedded: int  # chunks whose vectors were computed now (not found in the cache)
+    unchanged: bool  # the live index already held exactly these chunks; nothing was written
+
+
+def build_index(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
+                on_progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Index `documents` as the new live index (replacing the previous content).
+
+    `on_progress(done, total)` reports embedding progress over the chunks. Ingests of the same
+    index run one at a time.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".ingest.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(documents, index_dir, embedder, max_tokens, on_progress)
+
+
+def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
+           on_progress: Callable[[int, int], None] | None) -> BuildReport:
+    chunks = [chunk for document in documents for chunk in make_chunks(document, max_tokens, embedder.count_tokens)]
+    clause_count = sum(len(d.clauses) for d in documents)
+    live = current_build(index_dir)
+    if live is not None and _same_content(live, chunks, embedder):
+        return BuildReport(live.name, len(documents), clause_count, len(chunks), 0, unchanged=True)
+
+    cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder)
+    done = 0
+
+    def progress(count: int) -> None:
+        nonlocal done
+        done += count
+        if on_progress:
+            on_progress(done, len(chunks))
+
+    try:
+        vectors, embedded = cache.embed([c.indexed_text for c in chunks], progress)
+    finally:
+        cache.close()
+    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    staging = index_dir / _BUILDS / f".{name}.partial"
+    _write_build(staging, documents, chunks, vectors, embedder)
+    final = index_dir / _BUILDS / name
+    staging.rename(final)
+    _switch_pointer(index_dir, name)
+    _remove_old_builds(index_dir, keep={name, live.name if live else ""})
+    return BuildReport(name, len(documents), clause_count, len(chunks), embedded, unchanged=False)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / _POINTER
+    if not pointer.is_file():
+        return None
+    build = index_dir / _BUILDS / pointer.read_text(encoding="utf-8").strip()
+    return build if (build / "build.json").is_file() else None
+
+
+class PolicyIndex:
+    """One loaded index build: documents and chunks in memory, vectors in Chroma."""
+
+    def __init__(self, build: Path, embedder: Embedder) -> None:
+        self.build = build
+        self.embedder = embedder
+        documents = json.loads((build / "documents.json").read_text(encoding="utf-8"))
+        self.documents: dict[str, Document] = {d["meta"]["doc_id"]: Document.from_dict(d) for d in documents}
+        with (build / "chunks.jsonl").open(encoding="utf-8") as lines:
+            self.chunks: list[Chunk] = [Chunk(**json.loads(line)) for line in lines]
+        self.position = {chunk.chunk_id: i for i, chunk in enumerate(self.chunks)}
+        self.keyword = KeywordIndex.load(build / "keyword")
+        self.vectors = ChromaStore(build / "chroma", embedder)
+
+    @classmethod
+    def open(cls, index_dir: Path, embedder: Embedder) -> PolicyIndex:
+        build = current_build(index_dir)
+        if build is None:
+            raise IndexNotFoundError(f"索引不存在：{index_dir}。请先运行 `policy-assistant ingest` 建立索引。")
+        recorded = json.loads((build / "build.json").read_text(encoding="utf-8"))["embedder"]
+        if recorded != embedder.name:
+            raise IndexNotFoundError(f"索引由嵌入模型 {recorded} 建立，当前配置为 {embedder.name}。"
+                                     "请重新运行 `policy-assistant ingest`。")
+        return cls(build, embedder)
+
+    def keyword_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk, indexed like `self.chunks`."""
+        return self.keyword.scores(query)
+
+    def vector_search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity) of the k chunks nearest to the query."""
+        hits = self.vectors.query(self.embedder.embed_query(query), k, where)
+        return [(self.position[chunk_id], score) for chunk_id, score in hits if chunk_id in self.position]
+
+    def close(self) -> None:
+        self.vectors.close()
+
+
+def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder) -> bool:
+    info = json.loads((build / "build.json").read_text(encoding="utf-8"))
+    return info.get("embedder") == embedder.name and info.get("chunk_ids") == [c.chunk_id for c in chunks]
+
+
+def _write_build(folder: Path, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray,
+                 embedder: Embedder) -> None:
+    folder.mkdir(parents=True)
+    (folder / "documents.json").write_text(json.dumps([d.to_dict() for d in documents], ensure_ascii=False),
+                                           encoding="utf-8")
+    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    KeywordIndex.build([c.indexed_text for c in chunks]).save(folder / "keyword")
+    meta_by_doc = {d.doc_id: d.meta for d in documents}
+    store = ChromaStore(folder / "chroma", embedder)
+    store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "is_preamble": c.is_preamble,
+                                 "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
+                                for c in chunks])
+    store.close()
+    # build.json last: its presence marks a complete build
+    info = {"embedder": embedder.name, "documents": len(documents), "chunks": len(chunks),
+            "chunk_ids": [c.chunk_id for c in chunks], "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (folder / "build.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    _fsync_tree(folder)
+
+
+def _switch_pointer(index_dir: Path, name: str) -> None:
+    temporary = index_dir / f".{_POINTER}.{uuid.uuid4().hex}"
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(name)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, index_dir / _POINTER)
+
+
+def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
+    """Keep the new build and the one it replaced (readers may still hold it); drop the rest,
+    including partial builds left by an interrupted ingest."""
+    for build in (index_dir / _BUILDS).iterdir():
+        if build.name not in keep:
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,64 @@
+"""Keyword index: BM25 over jieba words plus character bigrams, saved beside the vectors.
+
+Bigrams make the index robust to jieba's segmentation of policy jargon (清洁取暖率, 海绵城市);
+words keep the precision of whole terms. Numbers are kept as tokens ("18", "93%").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import bm25s
+import jieba
+import numpy as np
+
+jieba.setLogLevel(logging.WARNING)
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_STOP = frozenset("的 了 和 与 及 等 在 对 是 为 以 将 把 被 有 中 上 下 各 其 之 或 并 而 也 都 要 就 着 个 这 那 哪 么 吗 呢 啊 吧".split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens for BM25: jieba words, character bigrams of Chinese runs, numbers, Latin words."""
+    words = [w for w in jieba.lcut(text) if _WORD_CHARS.search(w) and w not in _STOP]
+    bigrams = [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    singles = [run for run in _CJK_RUN.findall(text) if len(run) == 1 and run not in _STOP]
+    return words + ["#" + b for b in bigrams] + singles + _NUMBER.findall(text) + \
+        [w.lower() for w in _LATIN.findall(text)]
+
+
+class KeywordIndex:
+    """BM25 scores over the chunks of one index build, by chunk position."""
+
+    def __init__(self, model: bm25s.BM25, size: int) -> None:
+        self._model = model
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        model = bm25s.BM25()
+        model.index([tokenize(text) or ["∅"] for text in texts], show_progress=False)
+        return cls(model, len(texts))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._model.save(str(folder))
+        (folder / "size.json").write_text(json.dumps({"size": self.size}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        size = json.loads((folder / "size.json").read_text(encoding="utf-8"))["size"]
+        return cls(bm25s.BM25.load(str(folder)), size)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for `query` (zeros when no query token is indexed)."""
+        tokens = [t for t in tokenize(query) if t in self._model.vocab_dict]
+        if not tokens or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._model.get_scores(tokens), dtype=np.float32)
