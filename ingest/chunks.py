@@ -18,12 +18,13 @@ _NOT_CHUNKED = ("back_matter",)
 
 
 def make_chunks(document: Document, max_tokens: int, count_tokens: TokenCounter) -> list[Chunk]:
-    """All retrieval chunks of a document; a heading-only clause is carried by its children's
-    breadcrumbs instead of becoming a chunk of its own."""
+    """All retrieval chunks of a document; a section that is only a title line is carried by its
+    children's breadcrumbs instead of becoming a chunk of its own."""
     by_path = {clause.path: clause for clause in document.clauses}
+    parents = {clause.parent_path for clause in document.clauses}
     chunks: list[Chunk] = []
     for clause in document.clauses:
-        if clause.kind in _NOT_CHUNKED or _is_heading_only(clause):
+        if clause.kind in _NOT_CHUNKED or (clause.path in parents and _is_title_line(clause)):
             continue
         breadcrumb = " > ".join(_breadcrumb(document, clause, by_path))
         budget = max(max_tokens - count_tokens(breadcrumb) - 2, 32)
@@ -35,8 +36,9 @@ def make_chunks(document: Document, max_tokens: int, count_tokens: TokenCounter)
     return chunks
 
 
-def _is_heading_only(clause: Clause) -> bool:
-    return clause.kind == "clause" and "\n" not in clause.text and len(clause.text) <= len(clause.heading) + 8
+def _is_title_line(clause: Clause) -> bool:
+    """"三、重点任务", "（一）构建集约高效绿色空间载体": a title with no sentence of its own."""
+    return "\n" not in clause.text and "。" not in clause.text
 
 
 def _breadcrumb(document: Document, clause: Clause, by_path: dict[str, Clause]) -> list[str]:

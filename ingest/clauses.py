@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.models import Clause
-from ingest.numbering import Scheme, match_heading, to_int
 from ingest.normalize import NormalisedText
+from ingest.numbering import Scheme, match_heading, to_int
 from ingest.tables import TableRow
 from ingest.units import parse_units
 

@@ -45,10 +45,12 @@ def decode_bytes(data: bytes) -> str:
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"))
-    if _looks_utf16(data):
-        return _checked(data.decode("utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be",
-                                    errors="replace"))
-    if b"\x00" in data:
+    if b"\x00" in data:  # UTF-16 without a BOM, or binary
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                return _checked(data.decode(encoding))
+            except (UnicodeDecodeError, LoadError):
+                continue
         raise LoadError("看起来是二进制文件，不是文本")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -56,15 +58,6 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return _checked(data.decode("utf-8", errors="replace"))
-
-
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a BOM: ASCII and CJK text put a zero byte in one of every two positions."""
-    sample = data[:4000]
-    if len(sample) < 4:
-        return False
-    zeros_odd, zeros_even = sample[1::2].count(0), sample[0::2].count(0)
-    return max(zeros_odd, zeros_even) > len(sample) / 8 and min(zeros_odd, zeros_even) == 0
 
 
 def _checked(text: str) -> str:

@@ -25,10 +25,7 @@ class ParseResult:
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Every file under the given files and folders, sorted, without hidden files or manifests."""
     for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-        else:
-            files = [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
             if not file.name.startswith(".") and file.name != MANIFEST_NAME:
                 yield file

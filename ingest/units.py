@@ -17,7 +17,7 @@ _ROLE_SUFFIXES = ("等按照职责分工负责", "按照职责分工负责", "�
 _LABEL = re.compile(r"^(?:责任单位|牵头单位|责任部门|牵头部门)[:：]")
 # A unit written without its level ("教育局" after "市发展改革委") takes the level of the first unit.
 _LEVEL_PREFIXES = ("自治区", "省", "市", "盟", "县", "旗", "区")
-_OWN_PREFIXES = _LEVEL_PREFIXES + ("国家", "国网", "中国", "内蒙古", "人民", "各", "全")
+_OWN_PREFIXES = (*_LEVEL_PREFIXES, "国家", "国网", "中国", "内蒙古", "人民", "各", "全")
 
 
 @dataclass

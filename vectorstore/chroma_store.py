@@ -27,10 +27,10 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's parameter name
+    def __call__(self, input: Documents) -> Embeddings:
         return list(self._embedder.embed_passages(list(input)))
 
-    def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
+    def embed_query(self, input: Documents) -> Embeddings:
         return [self._embedder.embed_query(text) for text in input]
 
     @staticmethod

@@ -21,7 +21,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _WORD_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
-_STOP = frozenset("的 了 和 与 及 等 在 对 是 为 以 将 把 被 有 中 上 下 各 其 之 或 并 而 也 都 要 就 着 个 这 那 哪 么 吗 呢 啊 吧".split())
+_STOP = frozenset("的了和与及等在对是为以将把被有中上下各其之或并而也都要就着个这那哪么吗呢啊吧")
 
 
 def tokenize(text: str) -> list[str]:

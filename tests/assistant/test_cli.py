@@ -1,0 +1,65 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from tests.conftest import CORPUS
+
+PLAN = ("某市推动城乡建设绿色发展实施方案\n一、总体要求\n（一）主要目标。到2025年，城镇清洁取暖率达到90%。"
+        "（市住房城乡建设局牵头，市发展改革委等按照职责分工负责）\n1.县城新建住宅最高不超过18层。\n")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("POLICY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_bytes(PLAN.encode("gbk"))
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
+    return tmp_path
+
+
+def test_ingest_summarises_and_reports_skipped_files(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert "索引完成" in out and "plan" in out
+    assert "empty.txt" in out and "空文件" in out and "scan.pdf" in out
+    assert main(["ingest"]) == 0
+    assert "索引已是最新" in capsys.readouterr().out
+
+
+def test_clauses_and_search_after_ingest(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ingest"])
+    capsys.readouterr()
+    assert main(["clauses", "plan"]) == 0
+    tree = capsys.readouterr().out
+    assert "一（一） 主要目标  牵头：市住房城乡建设局" in tree and "一（一）1 县城新建住宅最高不超过18层" in tree
+    assert main(["search", "县城住宅最高几层", "-k", "1"]) == 0
+    assert "一（一）1" in capsys.readouterr().out
+
+
+def test_errors_are_clear_and_exit_non_zero(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "县城住宅最高几层"]) == 1
+    assert "请先运行 `policy-assistant ingest`" in capsys.readouterr().out
+    assert main(["ingest", str(data_dir / "nowhere")]) == 1
+    assert "路径不存在" in capsys.readouterr().out
+    assert main(["ingest", str(data_dir / "corpus" / "empty.txt")]) == 1
+    assert "没有可建索引的文档" in capsys.readouterr().out
+
+
+def test_console_script_prints_a_documents_clause_tree() -> None:
+    script = shutil.which("policy-assistant")
+    assert script, "the package is not installed (pip install -e .)"
+    result = subprocess.run([script, "clauses", str(CORPUS / "chifeng-2023-green-development.txt")],
+                            capture_output=True, text=True, timeout=60, env={"COLUMNS": "200", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert "赤政办发〔2023〕61号" in result.stdout
+    assert "三（一）2 建设人与自然和谐共生的美丽城市" in result.stdout
