@@ -99,14 +99,14 @@ def run_clauses(settings: Settings, document: str) -> int:
 
 
 def run_search(settings: Settings, query: str, k: int) -> int:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval import HybridRetriever, best_sentence
 
     index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model))
     for rank, hit in enumerate(HybridRetriever(index).search(query, k), start=1):
         meta = index.documents[hit.chunk.doc_id].meta
         console.print(f"[bold]{rank}.[/bold] 《{meta.title}》 {meta.doc_number} [cyan]{hit.chunk.path}[/cyan]"
                       f"  (得分 {hit.score:.3f})", highlight=False)
-        console.print(f"   {hit.chunk.text[:160]}", highlight=False)
+        console.print(f"   …{best_sentence(hit.chunk.text, query)}…", highlight=False)
     return 0
 
 
@@ -118,7 +118,7 @@ def _progress() -> Progress:
 def _print_documents(documents: list[Document]) -> None:
     table = Table(title="文档")
     for column in ("文档 ID", "标题", "文号", "发文机关", "日期", "条款"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for document in documents:
         meta = document.meta
         table.add_row(meta.doc_id, meta.title, meta.doc_number or "—", meta.issuer or "—", meta.date or "—",

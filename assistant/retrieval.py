@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ _RRF_K = 60
 _CANDIDATES = 50
 # A preamble (notice text, news preface) that repeats a body clause must rank below the clause.
 _PREAMBLE_WEIGHT = 0.5
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
 @dataclass
@@ -39,3 +41,10 @@ class HybridRetriever:
                 scores[position] *= _PREAMBLE_WEIGHT
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(self.index.chunks[position], score) for position, score in best]
+
+
+def best_sentence(text: str, query: str) -> str:
+    """The sentence of `text` that shares the most character pairs with `query`."""
+    query_pairs = {query[i:i + 2] for i in range(len(query) - 1)}
+    sentences = _SENTENCE.findall(text) or [text]
+    return max(sentences, key=lambda s: sum(s.count(pair) > 0 for pair in query_pairs)).strip()

@@ -63,3 +63,12 @@ def test_console_script_prints_a_documents_clause_tree() -> None:
     assert result.returncode == 0, result.stderr
     assert "赤政办发〔2023〕61号" in result.stdout
     assert "三（一）2 建设人与自然和谐共生的美丽城市" in result.stdout
+
+
+def test_search_shows_the_sentence_that_answers(corpus_index_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POLICY_INDEX_DIR", str(corpus_index_dir))
+    monkeypatch.setenv("COLUMNS", "300")
+    assert main(["search", "县城新建住宅最高几层", "-k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "三（一）2" in out and "县城新建住宅以6层为主，最高不超过18层" in out
