@@ -15,7 +15,7 @@ from rich.table import Table
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
-from ingest.pipeline import parse_file, parse_paths
+from ingest.pipeline import add_to_corpus, parse_file, parse_paths
 from vectorstore.embedders import make_embedder
 from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index
 
@@ -50,19 +50,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_ingest(settings: Settings, paths: list[Path]) -> int:
-    sources = paths or [settings.corpus_path]
-    missing = [p for p in sources if not p.exists()]
+    """Add the given files to the corpus folder (if any), then index the whole folder."""
+    missing = [p for p in paths if not p.exists()]
     if missing:
         raise ValueError("路径不存在：" + "、".join(str(p) for p in missing))
     started = time.perf_counter()
+    added, refused = add_to_corpus(paths, settings.corpus_path, settings.max_file_bytes) if paths else ([], [])
+    if paths and not added:
+        _print_skipped(refused)
+        raise ValueError("没有可加入的文档。")
     with _progress() as progress:
         task = progress.add_task("解析文档", total=None)
-        parsed = parse_paths(sources, settings.max_file_bytes,
+        parsed = parse_paths([settings.corpus_path], settings.max_file_bytes,
                              on_file=lambda path: progress.update(task, advance=1, description=f"解析 {path.name}"))
-        progress.update(task, total=progress.tasks[task].completed, description="解析完成")
+    skipped = refused + parsed.skipped
     if not parsed.documents:
-        _print_skipped(parsed.skipped)
-        raise ValueError("没有可建索引的文档。")
+        _print_skipped(skipped)
+        raise ValueError(f"语料目录 {settings.corpus_path} 中没有可建索引的文档。")
     embedder = make_embedder(settings.embedding_model)
     with _progress() as progress:
         task = progress.add_task("向量化条款", total=None)
@@ -72,11 +76,13 @@ def run_ingest(settings: Settings, paths: list[Path]) -> int:
     for column in ("文档", "条款", "检索片段", "新向量化", "跳过的文件", "用时"):
         summary.add_column(column, justify="right")
     summary.add_row(str(report.documents), str(report.clauses), str(report.chunks), str(report.embedded),
-                    str(len(parsed.skipped)), f"{time.perf_counter() - started:.1f} 秒")
+                    str(len(skipped)), f"{time.perf_counter() - started:.1f} 秒")
     console.print(summary)
     _print_documents(parsed.documents)
-    _print_skipped(parsed.skipped)
-    console.print(f"索引目录：{settings.index_path}")
+    _print_skipped(skipped)
+    for path in added:
+        console.print(f"已加入语料：{path}", highlight=False)
+    console.print(f"语料目录：{settings.corpus_path}    索引目录：{settings.index_path}", highlight=False)
     return 0
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +73,28 @@ def parse_paths(paths: Iterable[Path], max_bytes: int, on_file: Any = None) -> P
         used_ids.add(doc_id)
         result.documents.append(document)
     return result
+
+
+def add_to_corpus(paths: Iterable[Path], corpus_dir: Path, max_bytes: int) -> tuple[list[Path], list[SkippedFile]]:
+    """Copy the files that parse as documents into the corpus folder (the index is always built
+    from that folder, so added documents join the existing ones). Bad files are reported, not copied;
+    a file with the name of an existing document replaces it (a new version)."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    added: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in discover(paths):
+        try:
+            parse_file(path, max_bytes)
+        except LoadError as error:
+            skipped.append(SkippedFile(str(path), str(error)))
+            continue
+        target = corpus_dir / path.name
+        if path.resolve() != target.resolve():
+            staging = corpus_dir / f".{path.name}.{uuid.uuid4().hex}.partial"
+            shutil.copyfile(path, staging)
+            os.replace(staging, target)  # never a half-copied document in the corpus
+        added.append(target)
+    return added, skipped
 
 
 def make_doc_id(file_name: str) -> str:

@@ -52,7 +52,23 @@ def test_errors_are_clear_and_exit_non_zero(data_dir: Path, capsys: pytest.Captu
     assert main(["ingest", str(data_dir / "nowhere")]) == 1
     assert "路径不存在" in capsys.readouterr().out
     assert main(["ingest", str(data_dir / "corpus" / "empty.txt")]) == 1
-    assert "没有可建索引的文档" in capsys.readouterr().out
+    assert "没有可加入的文档" in capsys.readouterr().out
+
+
+def test_ingesting_a_file_adds_it_to_the_library(data_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ingest"])
+    elsewhere = tmp_path_factory.mktemp("downloads")
+    new_plan = elsewhere / "heating.txt"
+    new_plan.write_text("某县冬季清洁取暖工作方案\n一、工作目标\n到2025年，全县清洁取暖率达到95%。\n", encoding="utf-8")
+    (elsewhere / "broken.docx").write_bytes(b"not a zip")
+    capsys.readouterr()
+    assert main(["ingest", str(elsewhere)]) == 0
+    out = capsys.readouterr().out
+    assert "broken.docx" in out and "无法读取 docx" in out
+    assert (data_dir / "corpus" / "heating.txt").read_bytes() == new_plan.read_bytes()
+    assert not (data_dir / "corpus" / "broken.docx").exists()
+    assert main(["clauses", "plan"]) == 0 and main(["clauses", "heating"]) == 0  # both documents are indexed
 
 
 def test_console_script_prints_a_documents_clause_tree() -> None:
