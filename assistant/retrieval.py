@@ -1,8 +1,10 @@
-"""Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank."""
+"""Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank, optionally restricted to
+some documents."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,21 +28,32 @@ class Hit:
 class HybridRetriever:
     def __init__(self, index: PolicyIndex) -> None:
         self.index = index
+        self._chunk_docs = np.array([chunk.doc_id for chunk in index.chunks])
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The k best chunks for `query`, best first."""
+    def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """The k best chunks for `query`, best first; only from `doc_ids` when given."""
+        if doc_ids is not None and not doc_ids:
+            return []
         scores: dict[int, float] = {}
         keyword = self.index.keyword_scores(query)
-        for rank, position in enumerate(np.argsort(-keyword)[:_CANDIDATES]):
+        if doc_ids is not None:
+            keyword = np.where(np.isin(self._chunk_docs, list(doc_ids)), keyword, 0.0)
+        for rank, position in enumerate(np.argsort(-keyword, kind="stable")[:_CANDIDATES]):
             if keyword[position] > 0:
                 scores[int(position)] = scores.get(int(position), 0.0) + 1.0 / (_RRF_K + rank)
-        for rank, (position, _) in enumerate(self.index.vector_search(query, _CANDIDATES)):
+        where = None if doc_ids is None else {"doc_id": {"$in": sorted(doc_ids)}}
+        for rank, (position, _) in enumerate(self.index.vector_search(query, _CANDIDATES, where)):
             scores[position] = scores.get(position, 0.0) + 1.0 / (_RRF_K + rank)
         for position in scores:
             if self.index.chunks[position].is_preamble:
                 scores[position] *= _PREAMBLE_WEIGHT
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(self.index.chunks[position], score) for position, score in best]
+
+    def documents_matching(self, regions: Collection[str] = (), levels: Collection[str] = ()) -> set[str]:
+        """Ids of the documents of the given regions and/or levels (a filter for callers)."""
+        return {doc_id for doc_id, document in self.index.documents.items()
+                if (not regions or document.meta.region in regions) and (not levels or document.meta.level in levels)}
 
 
 def best_sentence(text: str, query: str) -> str:

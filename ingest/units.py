@@ -26,6 +26,12 @@ class Units:
     lead_units: list[str]
 
 
+def unit_list_text(text: str) -> str | None:
+    """The parenthesised responsibility list itself, verbatim, e.g. "（市住房城乡建设局牵头，…负责）"."""
+    matches = list(_BLOCK.finditer(text))
+    return matches[-1].group() if matches else None
+
+
 def parse_units(text: str) -> Units:
     """Units named in the last responsibility list of `text` (empty when it has none)."""
     blocks = _BLOCK.findall(text)

@@ -14,6 +14,7 @@ the embedding cache, so unchanged clauses are never embedded again.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -134,8 +135,12 @@ class PolicyIndex:
 
     def vector_search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[int, float]]:
         """(chunk position, cosine similarity) of the k chunks nearest to the query."""
-        hits = self.vectors.query(self.embedder.embed_query(query), k, where)
+        hits = self.vectors.query(self._query_vector(query), k, where)
         return [(self.position[chunk_id], score) for chunk_id, score in hits if chunk_id in self.position]
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one index lives as long as its cache should
+    def _query_vector(self, query: str) -> np.ndarray:
+        return self.embedder.embed_query(query)
 
     def close(self) -> None:
         self.vectors.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from pathlib import Path
 
@@ -55,6 +56,16 @@ class KeywordIndex:
     def load(cls, folder: Path) -> KeywordIndex:
         size = json.loads((folder / "size.json").read_text(encoding="utf-8"))["size"]
         return cls(bm25s.BM25.load(str(folder)), size)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._model.vocab_dict
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over the chunks; an unseen token counts as rarest."""
+        column = self._model.vocab_dict.get(token)
+        indptr = self._model.scores["indptr"]
+        frequency = int(indptr[column + 1] - indptr[column]) if column is not None and column + 1 < len(indptr) else 0
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for `query` (zeros when no query token is indexed)."""

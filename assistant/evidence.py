@@ -1,0 +1,173 @@
+"""The sentence-level pass: inside retrieved clauses, find the sentence that answers and the part
+of it that states the answer ("最高不超过18层"), and measure how much of the question it covers.
+
+Coverage is the IDF-weighted share of the question's content words found in the sentence (words
+found only in the clause's headings count for less). It decides whether a document answers at all:
+a clause about 县城 that never mentions 住宅 or 层 does not answer "县城新建住宅最高几层".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba
+
+from assistant.query import QueryIntent
+from assistant.retrieval import Hit
+from ingest.models import Clause
+from vectorstore.index import PolicyIndex
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025年指标：93%"
+_YEAR = re.compile(r"20\d\d年")
+_TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
+_NUMBER = re.compile(r"\d")
+# Words that say what kind of answer is wanted, not what it is about.
+_GENERIC = frozenset((
+    "多少", "几", "什么", "哪些", "哪个", "哪", "谁", "怎么", "怎样", "如何", "是否", "吗", "呢", "要", "是", "有", "为", "达到",
+    "目标", "要求", "规定", "指标", "提出", "提到", "文件", "地方", "地区", "各地", "分别", "不同", "区别", "差异", "一样", "相同",
+    "对比", "比较", "各", "这条", "这项", "该项", "具体", "说", "负责", "牵头", "部门", "单位", "责任", "哪些单位", "控制", "预期",
+    "情况", "内容", "方面", "工作", "开始", "哪年", "时候", "一下", "全市", "全区", "全盟", "城市", "推动", "推进", "加强", "建设",
+))
+# How a question names what the text states: "几层"/"层数" are answered by "18层".
+_QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
+_HEADING_WEIGHT = 0.6
+_MAX_WINDOW = 3
+
+
+@dataclass
+class Evidence:
+    clause: Clause
+    doc_id: str
+    sentence: str  # verbatim from the clause text
+    fragment: str  # the part of the sentence that states the answer
+    coverage: float  # 0..1, IDF-weighted share of the question's terms found
+    has_number: bool
+
+
+class EvidenceFinder:
+    def __init__(self, index: PolicyIndex) -> None:
+        self.index = index
+
+    def terms(self, intent: QueryIntent, names: list[str]) -> dict[str, float]:
+        """Content words of the question, weighted by rarity in the corpus."""
+        text = intent.text
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, " ")
+        text = _YEAR.sub(" ", text)
+        words = {_QUESTION_FORMS.get(w, w) for w in jieba.lcut_for_search(text)
+                 if (len(w) > 1 or w in _QUESTION_FORMS) and w not in _GENERIC and re.search(r"[\u4e00-\u9fff\dA-Za-z]", w)}
+        # a word that another kept word contains adds nothing (县城 and 县城新建 would count twice)
+        words = {w for w in words if not any(w != other and w in other for other in words)} or words
+        return {w: self._weight(w) for w in words}
+
+    def best(self, hits: list[Hit], intent: QueryIntent, terms: dict[str, float]) -> Evidence | None:
+        """The best-covering sentence among the clauses of `hits` (one document's hits)."""
+        best: tuple[float, Evidence] | None = None
+        for hit in hits:
+            clause = self.index.documents[hit.chunk.doc_id].clause(hit.chunk.path)
+            if clause is None:
+                continue
+            context = self._context(hit.chunk.doc_id, clause)
+            for sentence in _sentences(hit.chunk.text, clause):
+                evidence = self._evidence(clause, hit.chunk.doc_id, sentence, context, intent, terms)
+                rank = _rank(evidence, intent, sentence)
+                if best is None or rank > best[0]:
+                    best = (rank, evidence)
+        return best[1] if best else None
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _weight(self, word: str) -> float:
+        keyword = self.index.keyword
+        if word in keyword:
+            return keyword.idf(word)
+        bigrams = ["#" + word[i:i + 2] for i in range(len(word) - 1)]
+        return max((keyword.idf(b) for b in bigrams), default=keyword.idf(word))
+
+    def _context(self, doc_id: str, clause: Clause) -> str:
+        """Headings above and of the clause: words there support every sentence of it."""
+        document = self.index.documents[doc_id]
+        headings, node = [], clause
+        while node is not None:
+            headings.append(node.heading)
+            node = document.clause(node.parent_path) if node.parent_path else None
+        return " ".join(headings)
+
+    def _evidence(self, clause: Clause, doc_id: str, sentence: str, context: str, intent: QueryIntent,
+                  terms: dict[str, float]) -> Evidence:
+        coverage = _coverage(terms, sentence, context)
+        fragment = _fragment(sentence, terms, intent, clause.kind == "table_row")
+        return Evidence(clause=clause, doc_id=doc_id, sentence=sentence, fragment=fragment, coverage=coverage,
+                        has_number=bool(_NUMBER.search(fragment)))
+
+
+def _coverage(terms: dict[str, float], text: str, context: str = "") -> float:
+    total = sum(terms.values())
+    if not total:
+        return 0.0
+    found = sum(weight if term in text else _HEADING_WEIGHT * weight if term in context else 0.0
+                for term, weight in terms.items())
+    return found / total
+
+
+def _rank(evidence: Evidence, intent: QueryIntent, sentence: str) -> float:
+    rank = evidence.coverage
+    if intent.numeric and evidence.has_number:
+        rank += 0.15
+    if intent.years:
+        stated = set(_TARGET_YEAR.findall(sentence))
+        if stated & set(intent.years):
+            rank += 0.1
+        elif stated:
+            rank -= 0.2
+    if intent.department and evidence.clause.units:
+        rank += 0.1
+    return rank
+
+
+def _sentences(text: str, clause: Clause) -> list[str]:
+    if clause.kind == "table_row":
+        return [text]
+    return [s for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _fragment(sentence: str, terms: dict[str, float], intent: QueryIntent, is_table_row: bool) -> str:
+    """The shortest run of 1-3 comma parts that covers the sentence's answer best."""
+    if is_table_row:
+        return _row_fragment(sentence, intent)
+    separator = "，"
+    parts = sentence.rstrip("。；！？").split(separator)
+    best: tuple[float, int, str] | None = None
+    for size in range(1, min(_MAX_WINDOW, len(parts)) + 1):
+        for start in range(len(parts) - size + 1):
+            window = separator.join(parts[start:start + size])
+            score = _coverage(terms, window)
+            if intent.numeric and _NUMBER.search(window):
+                score += 0.3
+            if intent.years and any(year in window for year in intent.years):
+                score += 0.2
+            candidate = (score, -size, window)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    fragment = best[2] if best else sentence
+    return _with_target_year(sentence, fragment)
+
+
+def _row_fragment(row: str, intent: QueryIntent) -> str:
+    """A table row answers with its indicator and the value for the asked year (all years if none)."""
+    cells = row.split(_TABLE_CELL_SEPARATOR)
+    named = [c for c in cells if re.match(r"[^：]*(?:内容|名称|事项)：", c)]
+    values = [c for c in cells if _YEAR.match(c)]
+    asked = [c for c in values if any(c.startswith(year) for year in intent.years)]
+    return _TABLE_CELL_SEPARATOR.join(named + (asked or values)) or row
+
+
+def _with_target_year(sentence: str, fragment: str) -> str:
+    """"城镇燃气普及率超过80%" loses its deadline; put "到2025年，" back in front."""
+    if _YEAR.search(fragment):
+        return fragment
+    before = sentence[: sentence.find(fragment)]
+    years = re.findall(r"(?:到|至|在)20\d\d年(?:底|前)?", before)
+    return f"{years[-1]}，{fragment}" if years else fragment

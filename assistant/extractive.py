@@ -1,0 +1,162 @@
+"""The offline answer: deterministic, composed only of the documents' own words.
+
+A direct answer first (the figure, limit, date or units asked for), then the supporting quotes
+with [n] markers. A clause that several documents share word for word is quoted once with all
+its citations. Comparisons get a table with a row per document, including the asked documents
+that have no such provision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer import Answer, Citation
+from assistant.evidence import Evidence
+from assistant.findings import Findings
+from ingest.models import DocumentMeta
+from ingest.units import unit_list_text
+
+_PUNCTUATION = re.compile(r"[\s，。；：、,.;:（）()“”\"']")
+
+
+@dataclass
+class _Group:
+    """Evidence that says the same thing in one or more documents."""
+
+    fragment: str
+    members: list[tuple[Evidence, Citation]]
+
+    @property
+    def markers(self) -> str:
+        return "".join(f"[{c.n}]" for _, c in self.members)
+
+
+def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
+    """The extractive Answer for what research found."""
+    intent = findings.intent
+    supporting = findings.answering + findings.also
+    citations = [Citation.of(n, documents[e.doc_id], e.clause, _quote(e, intent.department))
+                 for n, e in enumerate(supporting, start=1)]
+    pairs = list(zip(supporting, citations))
+    groups = _groups(pairs[: len(findings.answering)])
+    also = _groups(pairs[len(findings.answering):])
+    missing = [_no_provision(documents[d], intent.topic) for d in findings.missing]
+    if not groups:
+        related = [Citation.of(n, documents[e.doc_id], e.clause, e.sentence.strip(), related_only=True)
+                   for n, e in enumerate(findings.related, start=1)]
+        nothing = missing or [f"现有文件中没有找到关于“{intent.topic}”的规定。"]
+        text = "\n\n".join(["**答：** " + "".join(nothing), _related_section(related, documents)])
+        return Answer(question=intent.question, answer=text.strip(), answerable=False, citations=related,
+                      mode="extractive")
+    if intent.department:
+        direct = _department_lines(groups, documents)
+    elif intent.comparison and (len(groups) > 1 or missing):
+        direct = _comparison_table(groups, findings, documents)
+    else:
+        direct = _direct_lines(groups, documents)
+    parts = [direct, _also_lines(also, documents), "".join(missing), _sources_section(groups + also, documents)]
+    return Answer(question=intent.question, answer="\n\n".join(p for p in parts if p), answerable=True,
+                  citations=citations, mode="extractive")
+
+
+def _quote(evidence: Evidence, department: bool) -> str:
+    """The supporting words: the answering sentence, or for "who is responsible" the unit list."""
+    if department and (units := unit_list_text(evidence.clause.text)):
+        return units
+    return evidence.sentence.strip()
+
+
+def _also_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+    if not groups:
+        return ""
+    lines = ["其他文件的相关规定（适用范围或表述不同）："]
+    for group in groups:
+        for evidence, citation in group.members:
+            lines.append(f"- **{_short(documents[evidence.doc_id])}** {_where(citation)}：{_sentence(group.fragment)}[{citation.n}]")
+    return "\n".join(lines)
+
+
+def _groups(pairs: list[tuple[Evidence, Citation]]) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for evidence, citation in pairs:
+        key = _PUNCTUATION.sub("", evidence.fragment)
+        groups.setdefault(key, _Group(evidence.fragment, [])).members.append((evidence, citation))
+    return list(groups.values())
+
+
+def _short(meta: DocumentMeta) -> str:
+    return meta.short_name or meta.region or meta.title
+
+
+def _where(citation: Citation) -> str:
+    return f"{citation.clause}「{citation.heading}」"
+
+
+def _direct_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+    if len(groups) == 1 and len(groups[0].members) == 1:
+        group = groups[0]
+        return f"**答：** {_sentence(group.fragment)}{group.markers}"
+    lines = ["**答：**"]
+    for group in groups:
+        names = "、".join(_short(documents[e.doc_id]) for e, _ in group.members)
+        lines.append(f"- **{names}**：{_sentence(group.fragment)}{group.markers}"
+                     + (f"（见 {_where(group.members[0][1])}）" if len(group.members) == 1 else ""))
+    return "\n".join(lines)
+
+
+def _department_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+    lines = ["**答：**"]
+    for group in groups:
+        for evidence, citation in group.members:
+            clause = evidence.clause
+            others = [u for u in clause.units if u not in clause.lead_units]
+            units = (f"牵头单位：{'、'.join(clause.lead_units)}" + (f"；配合单位：{'、'.join(others)}" if others else "")
+                     if clause.lead_units else f"责任单位：{'、'.join(clause.units)}")
+            lines.append(f"- **{_short(documents[evidence.doc_id])} {_where(citation)}**：{units}。[{citation.n}]")
+    return "\n".join(lines)
+
+
+def _comparison_table(groups: list[_Group], findings: Findings, documents: dict[str, DocumentMeta]) -> str:
+    rows = ["| 文件 | 条款 | 规定/指标 |", "|---|---|---|"]
+    for group in groups:
+        for evidence, citation in group.members:
+            rows.append(f"| {documents[evidence.doc_id].title} | {_where(citation)} | "
+                        f"{_sentence(group.fragment)}[{citation.n}] |")
+    rows += [f"| {documents[d].title} | — | 未作规定 |" for d in findings.missing]
+    return "**答：** 各文件的规定如下：\n\n" + "\n".join(rows)
+
+
+def _sources_section(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+    """Quotes grouped by clause text: a clause several documents share is quoted once."""
+    blocks: dict[str, list[Citation]] = {}
+    for group in groups:
+        for _, citation in group.members:
+            blocks.setdefault(_PUNCTUATION.sub("", citation.quote), []).append(citation)
+    lines = ["**依据**"]
+    for cited in blocks.values():
+        lines.append("> " + cited[0].quote)
+        for citation in cited:
+            meta = documents[citation.doc_id]
+            number = f"（{meta.doc_number}）" if meta.doc_number else ""
+            lines.append(f"> —— [{citation.n}] 《{meta.title}》{number} {_where(citation)}")
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def _related_section(related: list[Citation], documents: dict[str, DocumentMeta]) -> str:
+    if not related:
+        return ""
+    lines = ["**相关条款（仅供参考，并非所问问题的答案）**"]
+    for citation in related:
+        lines.append(f"- [{citation.n}] 《{documents[citation.doc_id].title}》{_where(citation)}：“{citation.quote}”")
+    return "\n".join(lines)
+
+
+def _no_provision(meta: DocumentMeta, topic: str) -> str:
+    return f"《{meta.title}》未对“{topic}”作出规定。"
+
+
+def _sentence(fragment: str) -> str:
+    fragment = fragment.strip().rstrip("，；。")
+    return fragment + "。"

@@ -1,0 +1,86 @@
+"""From an understood question to what the corpus says about it, document by document.
+
+Each document involved gets its own best evidence (a known failure of RAG tools is answering a
+comparison from one document only). A document answers only if its evidence covers the question;
+a named document that does not is reported as missing, never replaced by another's figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from assistant.evidence import Evidence, EvidenceFinder
+from assistant.query import QueryIntent
+from assistant.retrieval import Hit, HybridRetriever
+
+_COVERED = 0.6  # share of the question's (IDF-weighted) words a sentence must hold to answer
+_CLOSE_TO_BEST = 0.2  # without named documents, documents this close to the best answer are shown too
+_PER_DOCUMENT = 6
+_GLOBAL = 30
+_RELATED = 2
+
+
+@dataclass
+class Findings:
+    intent: QueryIntent
+    answering: list[Evidence] = field(default_factory=list)  # one per document that answers
+    also: list[Evidence] = field(default_factory=list)  # answers less closely (e.g. another scope): noted apart
+    missing: list[str] = field(default_factory=list)  # named documents without such a provision
+    related: list[Evidence] = field(default_factory=list)  # closest clauses, when nothing answers
+    hits: list[Hit] = field(default_factory=list)  # everything retrieved, best first
+
+
+class Researcher:
+    def __init__(self, retriever: HybridRetriever, finder: EvidenceFinder, names: list[str]) -> None:
+        self.retriever = retriever
+        self.finder = finder
+        self.names = names  # every way the corpus's documents are named: not topic words
+
+    def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
+        """What the documents in `scope` (all when None) say about the question."""
+        named = [d for d in intent.doc_ids if scope is None or d in scope]
+        if named:
+            per_document = {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
+        else:
+            per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
+        terms = self.finder.terms(intent, self.names)
+        evidence = {d: e for d, hits in per_document.items() if (e := self.finder.best(hits, intent, terms))}
+        answering = [e for e in evidence.values() if _answers(e, intent)]
+        findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
+        if named:
+            findings.answering = [e for e in answering if e.doc_id in named]
+            findings.missing = [d for d in named if d not in {e.doc_id for e in answering}]
+        elif answering:
+            best = max(e.coverage for e in answering)
+            wide = intent.list_all or intent.comparison
+            ranked = sorted(answering, key=lambda e: -e.coverage)
+            findings.answering = [e for e in ranked if wide or e.coverage >= best - _CLOSE_TO_BEST]
+            findings.also = [e for e in ranked if e not in findings.answering]
+        if not findings.answering:
+            findings.related = self._related(intent, terms, exclude=set(named), scope=scope)
+        return findings
+
+    def _related(self, intent: QueryIntent, terms: dict[str, float], exclude: set[str],
+                 scope: Collection[str] | None) -> list[Evidence]:
+        """The closest clauses outside the asked documents, shown as clearly labelled context."""
+        allowed = None if scope is None and not exclude else \
+            {d for d in (scope or self.retriever.index.documents) if d not in exclude}
+        per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=allowed))
+        found = [e for hits in per_document.values() if (e := self.finder.best(hits, intent, terms))]
+        return sorted(found, key=lambda e: -e.coverage)[:_RELATED]
+
+
+def _answers(evidence: Evidence, intent: QueryIntent) -> bool:
+    if evidence.coverage < _COVERED:
+        return False
+    if intent.department:
+        return bool(evidence.clause.units)
+    return evidence.has_number or not intent.numeric
+
+
+def _by_document(hits: list[Hit]) -> dict[str, list[Hit]]:
+    grouped: dict[str, list[Hit]] = {}
+    for hit in hits:
+        grouped.setdefault(hit.chunk.doc_id, []).append(hit)
+    return {doc_id: doc_hits[:4] for doc_id, doc_hits in grouped.items()}

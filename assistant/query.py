@@ -1,0 +1,138 @@
+"""Rule-based query understanding: which documents a question names, what kind of answer it
+wants, and what a follow-up question means in its conversation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.models import DocumentMeta
+
+_COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
+_LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几份|哪些方案|各地")
+_DEPARTMENT = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|谁牵头|谁负责|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
+_NUMERIC = re.compile(r"多少|几[层个项年成倍]|几$|比例|比率|[^效]率|多高|多大|多密|多远|多长|多宽|面积|指标|目标|达到|不低于|不超过")
+_YEAR = re.compile(r"(20\d\d)年")
+_CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|项|个)")
+_FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
+_COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?:不同|区别|差异|差别|异同)$|(?:各|分别)(?:是|为)?多少$|一样吗$|相同吗$|一致吗$")
+_EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
+_SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
+_PARENT_LEVELS = ("自治区", "省")
+
+
+@dataclass
+class QueryIntent:
+    """What a question asks, after resolving it against the conversation."""
+
+    question: str  # as the user typed it
+    text: str  # the question to retrieve with (follow-ups completed from history)
+    doc_ids: list[str] = field(default_factory=list)  # documents the question names, in order
+    comparison: bool = False
+    list_all: bool = False  # 哪些文件/各地: every document with a provision
+    department: bool = False
+    numeric: bool = False
+    years: list[str] = field(default_factory=list)
+    clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
+    topic: str = ""  # the subject, for "…未对“topic”作出规定"
+
+
+class QueryAnalyser:
+    """Understands questions against the documents of one index."""
+
+    def __init__(self, documents: Sequence[DocumentMeta]) -> None:
+        self._aliases: dict[str, list[str]] = {}
+        for meta in documents:
+            for alias in document_aliases(meta):
+                self._aliases.setdefault(alias, []).append(meta.doc_id)
+        self._levels = {meta.doc_id: meta.level for meta in documents}
+        # longest first, so 阿拉善盟 wins over 阿拉善
+        self._pattern = re.compile("|".join(re.escape(a) for a in sorted(self._aliases, key=len, reverse=True))) \
+            if self._aliases else None
+
+    def analyse(self, question: str, history: Sequence[dict[str, str]] = ()) -> QueryIntent:
+        question = question.strip()
+        own_docs = self.named_documents(question)
+        previous = _last_user_message(history)
+        follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
+        text, doc_ids = question, own_docs
+        if follow_up:
+            text = self._complete(question, previous, own_docs)
+            doc_ids = own_docs or self.named_documents(previous)
+        intent_source = question if _has_own_question(question) or not follow_up else f"{previous} {question}"
+        comparison = len(doc_ids) > 1 or bool(_COMPARISON.search(question))
+        return QueryIntent(
+            question=question,
+            text=text,
+            doc_ids=doc_ids,
+            comparison=comparison,
+            list_all=bool(_LIST_ALL.search(question)) and not own_docs,
+            department=bool(_DEPARTMENT.search(question)),
+            numeric=bool(_NUMERIC.search(intent_source)) and not _DEPARTMENT.search(question),
+            years=_YEAR.findall(question) or (_YEAR.findall(previous) if follow_up else []),
+            clause_reference=_clause_reference(question) if follow_up else None,
+            topic=self.topic(text),
+        )
+
+    def named_documents(self, text: str) -> list[str]:
+        """Documents a text names by region, short name, 文号 or title, in order of mention."""
+        if self._pattern is None:
+            return []
+        matches = list(self._pattern.finditer(text))
+        found: list[str] = []
+        for i, match in enumerate(matches):
+            doc_ids = self._aliases[match.group()]
+            followed_by_child = i + 1 < len(matches) and matches[i + 1].start() == match.end()
+            if followed_by_child and all(self._levels[d] in _PARENT_LEVELS for d in doc_ids):
+                continue  # "内蒙古自治区阿拉善盟": the parent region only locates the child
+            found.extend(d for d in doc_ids if d not in found)
+        return found
+
+    def topic(self, text: str) -> str:
+        """What the question is about, as a phrase: "济宁县城新建住宅最高不超过几层？" → "县城新建住宅最高不超过几层"."""
+        topic = self._pattern.sub(" ", text) if self._pattern else text
+        topic = _COMPARISON_TAIL.sub("", re.sub(r"[？?！!。\s]+", " ", topic).strip())
+        return _EDGE_WORDS.sub("", topic.replace(" ", "")) or text.strip()
+
+    def _complete(self, question: str, previous: str, own_docs: list[str]) -> str:
+        """A follow-up completed with what it leaves out: "那阿拉善呢？" after "赤峰县城新建住宅最高几层"
+        → "阿拉善 县城新建住宅最高几层"; a new year or document replaces the old one."""
+        context = previous
+        if own_docs and self._pattern:
+            context = self._pattern.sub("", context)
+        new_years = _YEAR.findall(question)
+        if new_years:
+            context = _YEAR.sub("", context)
+        own = re.sub(r"^(?:那么|那个|那|还有|另外|再问)|呢?[？?！!。]*$", "", question)
+        return f"{own} {context}".strip()
+
+
+def document_aliases(meta: DocumentMeta) -> set[str]:
+    """Ways a user names a document: region (赤峰市/赤峰), short name, 文号, title; 自治区/全区 for
+    the autonomous-region document, 阿盟/全盟 for a 盟."""
+    region = meta.region
+    names = {region, meta.short_name, meta.doc_number, meta.title}
+    base = re.sub("(自治区|省|市|盟|州|地区|县|旗)$", "", region)
+    if len(base) >= 2:
+        names.add(base)
+    if region.endswith("自治区"):
+        names |= {"自治区", "全区"}
+    if region.endswith("盟") and region:
+        names |= {region[0] + "盟", "全盟"}
+    return {name for name in names if name and len(name) >= 2}
+
+
+def _last_user_message(history: Sequence[dict[str, str]]) -> str:
+    return next((m.get("content", "") for m in reversed(history) if m.get("role") == "user"), "").strip()
+
+
+def _has_own_question(question: str) -> bool:
+    return bool(re.search(r"多少|几|什么|哪|谁|怎么|如何|是否|吗", question))
+
+
+def _clause_reference(question: str) -> int | None:
+    from ingest.numbering import to_int
+
+    match = _CLAUSE_REFERENCE.search(question)
+    return to_int(match.group(1)) if match else None

@@ -1,0 +1,87 @@
+"""The assistant: question (and conversation) in, cited Answer out."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Collection, Sequence
+
+from assistant.answer import Answer, Citation, Mode
+from assistant.evidence import EvidenceFinder
+from assistant.extractive import compose
+from assistant.findings import Researcher
+from assistant.query import QueryAnalyser, QueryIntent, document_aliases
+from assistant.retrieval import HybridRetriever
+from assistant.settings import Settings
+from vectorstore.embedders import make_embedder
+from vectorstore.index import PolicyIndex
+
+MAX_QUESTION_CHARS = 500
+# a source line of an earlier extractive answer: "> —— [2] 《标题》（文号） 三（一）2「标题」"
+_SOURCE_LINE = re.compile(r"\[(\d+)\] 《([^》]+)》(?:（[^）]*）)? (\S+?)「")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked; the message is for the user."""
+
+
+class PolicyAssistant:
+    def __init__(self, index: PolicyIndex, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.documents = {doc_id: document.meta for doc_id, document in index.documents.items()}
+        self.retriever = HybridRetriever(index)
+        self.analyser = QueryAnalyser(list(self.documents.values()))
+        names = sorted({alias for meta in self.documents.values() for alias in document_aliases(meta)},
+                       key=len, reverse=True)
+        self.researcher = Researcher(self.retriever, EvidenceFinder(index), names)
+
+    @classmethod
+    def open(cls, settings: Settings) -> PolicyAssistant:
+        return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model)), settings)
+
+    def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode = "auto",
+            documents: Collection[str] | None = None) -> Answer:
+        """Answer `question` from the documents (all, or the given doc ids), citing every statement."""
+        started = time.perf_counter()
+        question = _checked(question)
+        unknown = [d for d in documents or () if d not in self.documents]
+        if unknown:
+            raise QuestionError(f"未知的文档：{'、'.join(unknown)}")
+        intent = self.analyser.analyse(question, history)
+        if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
+            return answer
+        findings = self.researcher.find(intent, scope=documents)
+        found = time.perf_counter()
+        answer = compose(findings, self.documents)
+        answer.timings = {"retrieval_ms": _ms(started, found), "answer_ms": _ms(found, time.perf_counter()),
+                          "total_ms": _ms(started, time.perf_counter())}
+        return answer
+
+    def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, str]]) -> Answer | None:
+        """"第二条具体怎么说？": the full text of the n-th source of the previous answer."""
+        previous = next((m.get("content", "") for m in reversed(history) if m.get("role") == "assistant"), "")
+        sources = {int(n): (title, path) for n, title, path in _SOURCE_LINE.findall(previous)}
+        if intent.clause_reference not in sources:
+            return None
+        title, path = sources[intent.clause_reference]
+        meta = next((m for m in self.documents.values() if m.title == title), None)
+        clause = self.index.documents[meta.doc_id].clause(path) if meta else None
+        if meta is None or clause is None:
+            return None
+        citation = Citation.of(1, meta, clause, clause.text)
+        text = f"**答：** 《{meta.title}》{clause.path}「{clause.heading}」原文如下：\n\n> {clause.text}\n> —— [1]"
+        return Answer(question=intent.question, answer=text, answerable=True, citations=[citation], mode="extractive")
+
+
+def _checked(question: str) -> str:
+    question = question.strip() if isinstance(question, str) else ""
+    if not question:
+        raise QuestionError("问题不能为空。")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+    return question
+
+
+def _ms(start: float, end: float) -> float:
+    return round((end - start) * 1000, 1)
