@@ -32,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     clauses = commands.add_parser("clauses", help="打印一份文档的条款树，便于核对解析结果")
     clauses.add_argument("document", help="文档 ID（见 ingest 的输出），或一个文件路径（直接解析，不需索引）")
 
+    ask = commands.add_parser("ask", help="提问，得到带出处的回答")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="输出 Answer 的 JSON")
+    ask.add_argument("--doc", action="append", dest="documents", metavar="DOC_ID", help="只在这些文档中查找（可重复）")
+
     search = commands.add_parser("search", help="检索与问题最相关的条款")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="返回条数")
@@ -43,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_ingest(settings, args.paths)
         if args.command == "clauses":
             return run_clauses(settings, args.document)
+        if args.command == "ask":
+            return run_ask(settings, args.question, args.documents, args.json)
         return run_search(settings, args.query, args.k)
     except (IndexNotFoundError, LoadError, ValueError) as error:
         console.print(f"[red]错误：[/red]{error}")
@@ -101,6 +108,19 @@ def run_clauses(settings: Settings, document: str) -> int:
     for clause in parsed.clauses:
         units = f"  [dim]牵头：{'、'.join(clause.lead_units)}[/dim]" if clause.lead_units else ""
         console.print(f"{'  ' * clause.depth}[cyan]{clause.path}[/cyan] {clause.heading}{units}", highlight=False)
+    return 0
+
+
+def run_ask(settings: Settings, question: str, documents: list[str] | None, as_json: bool) -> int:
+    from rich.markdown import Markdown
+
+    from assistant.service import PolicyAssistant
+
+    answer = PolicyAssistant.open(settings).ask(question, documents=documents)
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        console.print(Markdown(answer.answer))
     return 0
 
 

@@ -23,6 +23,7 @@ _TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025�
 _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
 _NUMBER = re.compile(r"\d")
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?")
 # Words that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset((
     "多少", "几", "什么", "哪些", "哪个", "哪", "谁", "怎么", "怎样", "如何", "是否", "吗", "呢", "要", "是", "有", "为", "达到",
@@ -30,6 +31,11 @@ _GENERIC = frozenset((
     "对比", "比较", "各", "这条", "这项", "该项", "具体", "说", "负责", "牵头", "部门", "单位", "责任", "哪些单位", "控制", "预期",
     "情况", "内容", "方面", "工作", "开始", "哪年", "时候", "一下", "全市", "全区", "全盟", "城市", "推动", "推进", "加强", "建设",
 ))
+# Question phrasing, removed before segmentation so that "清洁取暖率要达到多少" does not yield "率要".
+_QUESTION_PHRASES = re.compile(
+    r"要达到|达到|要求|是多少|各是多少|分别是多少|各控制在多少|控制在|多少|有何不同|有什么不同|有何|有什么|是什么|什么|哪几个|哪几|"
+    r"哪些|哪个|哪所|哪年|哪|这个|这条|这项|几级|几个|几项|吗|呢|是否|要不要|能不能|怎么|如何|表述|包括|目标|指标|规定|"
+    r"分别|各是|一样|不同|区别|差异|的|吗|呢|了")
 # How a question names what the text states: "几层"/"层数" are answered by "18层".
 _QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
 _HEADING_WEIGHT = 0.6
@@ -42,7 +48,8 @@ class Evidence:
     doc_id: str
     sentence: str  # verbatim from the clause text
     fragment: str  # the part of the sentence that states the answer
-    coverage: float  # 0..1, IDF-weighted share of the question's terms found
+    coverage: float  # 0..1, IDF-weighted share of the question's terms found in the sentence (and headings)
+    fragment_coverage: float  # the same for the fragment (and headings): is the figure about the question?
     has_number: bool
 
 
@@ -55,8 +62,8 @@ class EvidenceFinder:
         text = intent.text
         for name in sorted(names, key=len, reverse=True):
             text = text.replace(name, " ")
-        text = _YEAR.sub(" ", text)
-        words = {_QUESTION_FORMS.get(w, w) for w in jieba.lcut_for_search(text)
+        text = _QUESTION_PHRASES.sub(" ", _YEAR.sub(" ", text))
+        words = {_QUESTION_FORMS.get(w, w) for w in _with_rates(jieba.lcut_for_search(text))
                  if (len(w) > 1 or w in _QUESTION_FORMS) and w not in _GENERIC and re.search(r"[\u4e00-\u9fff\dA-Za-z]", w)}
         # a word that another kept word contains adds nothing (县城 and 县城新建 would count twice)
         words = {w for w in words if not any(w != other and w in other for other in words)} or words
@@ -100,7 +107,18 @@ class EvidenceFinder:
         coverage = _coverage(terms, sentence, context)
         fragment = _fragment(sentence, terms, intent, clause.kind == "table_row")
         return Evidence(clause=clause, doc_id=doc_id, sentence=sentence, fragment=fragment, coverage=coverage,
-                        has_number=bool(_NUMBER.search(fragment)))
+                        fragment_coverage=_coverage(terms, fragment, context), has_number=bool(_NUMBER.search(fragment)))
+
+
+def _with_rates(words: list[str]) -> list[str]:
+    """"污水处理" + "率" → "污水处理率": a rate is a different figure from the thing it measures."""
+    merged: list[str] = []
+    for word in words:
+        if word == "率" and merged and re.fullmatch(r"[\u4e00-\u9fff]+", merged[-1]):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return merged
 
 
 def _coverage(terms: dict[str, float], text: str, context: str = "") -> float:
@@ -145,7 +163,7 @@ def _fragment(sentence: str, terms: dict[str, float], intent: QueryIntent, is_ta
             window = separator.join(parts[start:start + size])
             score = _coverage(terms, window)
             if intent.numeric and _NUMBER.search(window):
-                score += 0.3
+                score += 0.3 + 0.1 * (len(_QUANTITY.findall(window)) > 1)
             if intent.years and any(year in window for year in intent.years):
                 score += 0.2
             candidate = (score, -size, window)

@@ -15,6 +15,7 @@ from assistant.query import QueryIntent
 from assistant.retrieval import Hit, HybridRetriever
 
 _COVERED = 0.6  # share of the question's (IDF-weighted) words a sentence must hold to answer
+_FRAGMENT_COVERED = 0.5
 _CLOSE_TO_BEST = 0.2  # without named documents, documents this close to the best answer are shown too
 _PER_DOCUMENT = 6
 _GLOBAL = 30
@@ -76,7 +77,9 @@ def _answers(evidence: Evidence, intent: QueryIntent) -> bool:
         return False
     if intent.department:
         return bool(evidence.clause.units)
-    return evidence.has_number or not intent.numeric
+    if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
+        return evidence.has_number and evidence.fragment_coverage >= _FRAGMENT_COVERED
+    return True
 
 
 def _by_document(hits: list[Hit]) -> dict[str, list[Hit]]:

@@ -12,7 +12,7 @@ from ingest.models import DocumentMeta
 _COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
 _LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几份|哪些方案|各地")
 _DEPARTMENT = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|谁牵头|谁负责|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
-_NUMERIC = re.compile(r"多少|几[层个项年成倍]|几$|比例|比率|[^效]率|多高|多大|多密|多远|多长|多宽|面积|指标|目标|达到|不低于|不超过")
+_NUMERIC = re.compile(r"多少|几[层个项年成倍]|几$|比例|比率|[^效]率|多高|多大|多密|多远|多长|多宽|面积|指标|目标|达到|不低于|不超过|层数|密度")
 _YEAR = re.compile(r"(20\d\d)年")
 _CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|项|个)")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
@@ -20,6 +20,17 @@ _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 _PARENT_LEVELS = ("自治区", "省")
+# Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
+_OFFICIAL_TERMS = {
+    "农村的房子": "农房", "农村房子": "农房", "农民的房子": "农房", "新房子": "商品房", "精装修": "全装修", "精装": "全装修",
+    "老楼": "既有建筑", "老房子": "既有建筑", "楼房": "建筑", "房子": "建筑", "矮楼": "低层建筑", "盖楼": "建设",
+    "新盖": "新建", "盖": "建设", "房顶": "屋顶", "光伏板": "光伏", "烧暖气": "取暖", "暖气": "取暖", "供暖": "供热",
+    "冬天": "冬季", "马路": "道路", "多密": "密度", "公交": "公共交通", "老百姓": "居民", "出门": "出行",
+    "村里": "农村", "工地": "施工现场", "拆掉": "拆除", "清掉": "消除", "下大雨": "内涝", "积水的地方": "积水点",
+    "带头": "率先", "翻新": "改造", "预制拼装": "装配式", "住多密": "人口密度", "算不算": "计入", "钱": "费用",
+    "城里": "城区", "啥时候": "什么时候",
+}
+_OFFICIAL_PATTERN = re.compile("|".join(sorted(map(re.escape, _OFFICIAL_TERMS), key=len, reverse=True)))
 
 
 @dataclass
@@ -27,7 +38,7 @@ class QueryIntent:
     """What a question asks, after resolving it against the conversation."""
 
     question: str  # as the user typed it
-    text: str  # the question to retrieve with (follow-ups completed from history)
+    text: str  # the question to retrieve with: follow-ups completed from history, everyday words made official
     doc_ids: list[str] = field(default_factory=list)  # documents the question names, in order
     comparison: bool = False
     list_all: bool = False  # 哪些文件/各地: every document with a provision
@@ -60,6 +71,7 @@ class QueryAnalyser:
         if follow_up:
             text = self._complete(question, previous, own_docs)
             doc_ids = own_docs or self.named_documents(previous)
+        text = _OFFICIAL_PATTERN.sub(lambda m: _OFFICIAL_TERMS[m.group()], text)
         intent_source = question if _has_own_question(question) or not follow_up else f"{previous} {question}"
         comparison = len(doc_ids) > 1 or bool(_COMPARISON.search(question))
         return QueryIntent(

@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Collection, Sequence
 
-from assistant.answer import Answer, Citation, Mode
+from assistant.answer import Answer, Citation
 from assistant.evidence import EvidenceFinder
 from assistant.extractive import compose
 from assistant.findings import Researcher
@@ -40,7 +40,7 @@ class PolicyAssistant:
     def open(cls, settings: Settings) -> PolicyAssistant:
         return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model)), settings)
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode = "auto",
+    def ask(self, question: str, history: Sequence[dict[str, str]] = (),
             documents: Collection[str] | None = None) -> Answer:
         """Answer `question` from the documents (all, or the given doc ids), citing every statement."""
         started = time.perf_counter()

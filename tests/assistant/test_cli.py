@@ -88,3 +88,18 @@ def test_search_shows_the_sentence_that_answers(corpus_index_dir: Path, monkeypa
     assert main(["search", "县城新建住宅最高几层", "-k", "3"]) == 0
     out = capsys.readouterr().out
     assert "三（一）2" in out and "县城新建住宅以6层为主，最高不超过18层" in out
+
+
+def test_ask_prints_the_answer_or_its_json(corpus_index_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    monkeypatch.setenv("POLICY_INDEX_DIR", str(corpus_index_dir))
+    monkeypatch.setenv("COLUMNS", "300")
+    assert main(["ask", "县城新建住宅最高几层"]) == 0
+    assert "最高不超过18层" in capsys.readouterr().out
+    assert main(["ask", "县城新建住宅最高几层", "--json", "--doc", "chifeng-2023-green-development"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answerable"] and answer["citations"][0]["clause"] == "三（一）2"
+    assert main(["ask", "  "]) == 1
+    assert "问题不能为空" in capsys.readouterr().out

@@ -1,0 +1,99 @@
+"""Extractive answers on the real corpus: the right figure, the right clauses, honest abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.service import PolicyAssistant, QuestionError
+from assistant.settings import Settings
+from vectorstore.index import PolicyIndex
+
+INNER, CHIFENG, TONGLIAO = "inner-mongolia-2022-green-development", "chifeng-2023-green-development", "tongliao-2023-green-development"
+JINING, ALXA = "jining-2022-green-development", "alxa-2023-carbon-peak"
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index: PolicyIndex) -> PolicyAssistant:
+    return PolicyAssistant(corpus_index, Settings())
+
+
+def _cited(answer: Answer) -> set[tuple[str, str]]:
+    return {(c.doc_id, c.clause) for c in answer.citations if not c.related_only}
+
+
+def test_county_housing_height(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("县城新建住宅最高几层")
+    assert answer.answerable and "最高不超过18层" in answer.answer
+    assert {(INNER, "二（二）"), (CHIFENG, "三（一）2"), (TONGLIAO, "三（一）2")} <= _cited(answer)
+    # 阿拉善's different rule (12层, for its 中心城镇、重点城镇) is noted with its own citation
+    assert (ALXA, "二（一）3") in _cited(answer) and "最高不超过12层" in answer.answer
+    assert "中心城镇、重点城镇" in answer.answer
+    for citation in answer.citations:  # every quote is verbatim from its clause
+        assert citation.quote in citation.text
+
+
+def test_named_region_without_the_provision_abstains_and_borrows_no_figure(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("济宁县城新建住宅最高不超过几层")
+    assert not answer.answerable
+    assert "《济宁市推动城乡建设绿色发展实施方案》未对" in answer.answer
+    assert all(c.related_only and c.doc_id != JINING for c in answer.citations)
+    assert answer.answer.index("未对") < answer.answer.index("仅供参考")
+
+
+def test_comparison_cites_every_named_document(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("赤峰和通辽的城镇燃气普及率目标有什么不同")
+    assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}
+    assert "80%" in answer.answer and "98%" in answer.answer
+    assert "| 文件 | 条款 | 规定/指标 |" in answer.answer
+
+
+def test_department_question_names_the_units(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("济宁推广绿色建造这项由哪个部门牵头")
+    assert "牵头单位：市住房城乡建设局" in answer.answer
+    assert _cited(answer) == {(JINING, "四（九）")}
+    assert answer.citations[0].quote.startswith("（市住房城乡建设局牵头")
+
+
+def test_appendix_row_answers_with_the_asked_year(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("通辽2025年城镇清洁能源取暖率是多少")
+    assert "93%" in answer.answer.split("**依据**")[0]
+    assert "92%" not in answer.answer.split("**依据**")[0]
+
+
+def test_follow_up_is_resolved_against_the_conversation(assistant: PolicyAssistant) -> None:
+    history = [{"role": "user", "content": "赤峰县城新建住宅最高几层？"},
+               {"role": "assistant", "content": "县城新建住宅以6层为主，最高不超过18层。[1]"}]
+    answer = assistant.ask("那阿拉善呢？", history)
+    assert _cited(answer) == {(ALXA, "二（一）3")} and "12层" in answer.answer
+
+
+def test_second_source_of_the_last_answer_opens_in_full(assistant: PolicyAssistant) -> None:
+    first = assistant.ask("县城新建住宅最高几层")
+    history = [{"role": "user", "content": "县城新建住宅最高几层"}, {"role": "assistant", "content": first.answer}]
+    answer = assistant.ask("第二条具体怎么说？", history)
+    second = next(c for c in first.citations if c.n == 2)
+    assert (answer.citations[0].doc_id, answer.citations[0].clause) == (second.doc_id, second.clause)
+    assert answer.citations[0].text in answer.answer
+
+
+def test_nothing_in_the_corpus_answers(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("老旧小区加装电梯每台补贴多少钱")
+    assert not answer.answerable and "没有找到" in answer.answer
+    assert all(c.related_only for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "message"), [("", "不能为空"), ("   ", "不能为空"), ("问" * 501, "问题过长")])
+def test_bad_questions_are_refused(assistant: PolicyAssistant, question: str, message: str) -> None:
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(question)
+
+
+def test_unknown_document_filter_is_refused(assistant: PolicyAssistant) -> None:
+    with pytest.raises(QuestionError, match="未知的文档"):
+        assistant.ask("县城新建住宅最高几层", documents=["no-such-doc"])
+
+
+def test_document_filter_limits_the_sources(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("县城新建住宅最高几层", documents=[TONGLIAO])
+    assert {c.doc_id for c in answer.citations} == {TONGLIAO}
