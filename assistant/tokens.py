@@ -1,55 +1,35 @@
-"""Offline token counting with tiktoken's cl100k_base encoding.
+"""Offline token counting with tiktoken's cl100k_base encoding (for LLM context budgets).
 
 tiktoken downloads its encoding files on first use, so `tiktoken.get_encoding("cl100k_base")` fails without
-internet. The assistant must run offline, so the cl100k_base rank file is shipped in `assistant/resources/`
-(sha256-checked on load) and the Encoding is built from it directly. The regex pattern and special tokens are
-read from the source of `tiktoken_ext.openai_public.cl100k_base()` (parsed, never called: calling it downloads).
+internet. The rank file is shipped in `assistant/resources/` (taken from the litellm wheel, sha256-checked on
+load) and the Encoding is built from it with cl100k_base's pattern and special tokens; a test checks these
+equal tiktoken's own definition.
 """
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
+import base64
+import hashlib
 from functools import cache
-from importlib.resources import as_file, files
+from importlib.resources import files
 
 import tiktoken
-from tiktoken.load import load_tiktoken_bpe
-from tiktoken_ext import openai_public
 
-ENCODING_NAME = "cl100k_base"
-# sha256 of the rank file, as tiktoken_ext.openai_public.cl100k_base() expects it.
-EXPECTED_HASH = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
-
-
-def _cl100k_definition() -> tuple[str, dict[str, int]]:
-    """The pat_str and special tokens of tiktoken's cl100k_base(), read from its source without calling it."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(openai_public.cl100k_base)))
-    pat_str: str | None = None
-    special_tokens: dict[str, int] | None = None
-    for node in ast.walk(tree):
-        targets = [getattr(t, "id", None) for t in node.targets] if isinstance(node, ast.Assign) else []
-        if targets == ["special_tokens"] and isinstance(node.value, ast.Dict):
-            # Keys are the module's constants (ENDOFTEXT, ...), values are literal ids.
-            special_tokens = {getattr(openai_public, k.id): ast.literal_eval(v) for k, v in zip(node.value.keys, node.value.values)
-                              if isinstance(k, ast.Name)}
-        elif isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values):
-                if isinstance(k, ast.Constant) and k.value == "pat_str":
-                    pat_str = ast.literal_eval(v)
-    if pat_str is None or not special_tokens:
-        raise RuntimeError("cannot read pat_str/special_tokens from tiktoken_ext.openai_public.cl100k_base(); has tiktoken changed?")
-    return pat_str, special_tokens
+_RANKS_FILE = files("assistant") / "resources" / "cl100k_base.tiktoken"
+_RANKS_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+_PATTERN = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+_SPECIAL_TOKENS = {"<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260,
+                   "<|endofprompt|>": 100276}
 
 
 @cache
 def encoding() -> tiktoken.Encoding:
-    """The cl100k_base Encoding, built from the shipped rank file (no network)."""
-    pat_str, special_tokens = _cl100k_definition()
-    with as_file(files("assistant") / "resources" / "cl100k_base.tiktoken") as path:
-        ranks = load_tiktoken_bpe(str(path), expected_hash=EXPECTED_HASH)
-    return tiktoken.Encoding(name=ENCODING_NAME, pat_str=pat_str, mergeable_ranks=ranks, special_tokens=special_tokens)
+    """The cl100k_base Encoding, built from the shipped rank file (no network, no cache directory)."""
+    data = _RANKS_FILE.read_bytes()
+    if hashlib.sha256(data).hexdigest() != _RANKS_SHA256:
+        raise RuntimeError(f"{_RANKS_FILE} is damaged (sha256 mismatch); reinstall the package")
+    ranks = {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in data.splitlines() if line)}
+    return tiktoken.Encoding(name="cl100k_base", pat_str=_PATTERN, mergeable_ranks=ranks, special_tokens=_SPECIAL_TOKENS)
 
 
 def count_tokens(text: str) -> int:

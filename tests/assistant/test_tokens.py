@@ -69,7 +69,7 @@ def test_truncate_rejects_negative_limit() -> None:
 
 
 def test_encoding_matches_tiktoken_definition(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shipped file and the parsed pattern/special tokens equal what tiktoken's cl100k_base() builds."""
+    """The shipped file and our pattern/special tokens equal what tiktoken's cl100k_base() builds."""
     enc = encoding()
 
     def shipped_ranks(url: str, expected_hash: str) -> dict[bytes, int]:
