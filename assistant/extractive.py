@@ -133,13 +133,13 @@ def _sources_section(groups: list[_Group], documents: dict[str, DocumentMeta]) -
     for group in groups:
         for _, citation in group.members:
             blocks.setdefault(_PUNCTUATION.sub("", citation.quote), []).append(citation)
-    lines = ["**依据**"]
+    lines = ["**依据**", ""]
     for cited in blocks.values():
-        lines.append("> " + cited[0].quote)
+        lines += ["> " + cited[0].quote, ""]
         for citation in cited:
             meta = documents[citation.doc_id]
             number = f"（{meta.doc_number}）" if meta.doc_number else ""
-            lines.append(f"> —— [{citation.n}] 《{meta.title}》{number} {_where(citation)}")
+            lines.append(f"- [{citation.n}] 《{meta.title}》{number} {_where(citation)}")
         lines.append("")
     return "\n".join(lines).strip()
 

@@ -17,7 +17,7 @@ from vectorstore.embedders import make_embedder
 from vectorstore.index import PolicyIndex
 
 MAX_QUESTION_CHARS = 500
-# a source line of an earlier extractive answer: "> —— [2] 《标题》（文号） 三（一）2「标题」"
+# a source line of an earlier extractive answer: "- [2] 《标题》（文号） 三（一）2「标题」"
 _SOURCE_LINE = re.compile(r"\[(\d+)\] 《([^》]+)》(?:（[^）]*）)? (\S+?)「")
 
 
