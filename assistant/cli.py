@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask = commands.add_parser("ask", help="提问，得到带出处的回答")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="输出 Answer 的 JSON")
+    ask.add_argument("--mode", choices=["auto", "extractive", "llm"], help="回答方式（默认取配置 POLICY_ANSWER_MODE）")
     ask.add_argument("--doc", action="append", dest="documents", metavar="DOC_ID", help="只在这些文档中查找（可重复）")
 
     search = commands.add_parser("search", help="检索与问题最相关的条款")
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clauses":
             return run_clauses(settings, args.document)
         if args.command == "ask":
-            return run_ask(settings, args.question, args.documents, args.json)
+            return run_ask(settings, args.question, args.documents, args.json, args.mode)
         return run_search(settings, args.query, args.k)
     except (IndexNotFoundError, LoadError, ValueError) as error:
         console.print(f"[red]错误：[/red]{error}")
@@ -111,16 +112,18 @@ def run_clauses(settings: Settings, document: str) -> int:
     return 0
 
 
-def run_ask(settings: Settings, question: str, documents: list[str] | None, as_json: bool) -> int:
+def run_ask(settings: Settings, question: str, documents: list[str] | None, as_json: bool, mode: str | None) -> int:
     from rich.markdown import Markdown
 
     from assistant.service import PolicyAssistant
 
-    answer = PolicyAssistant.open(settings).ask(question, documents=documents)
+    answer = PolicyAssistant.open(settings).ask(question, mode=mode, documents=documents)  # type: ignore[arg-type]
     if as_json:
         print(answer.model_dump_json(indent=2))
-    else:
-        console.print(Markdown(answer.answer))
+        return 0
+    if answer.notice:
+        console.print(f"[yellow]提示：{answer.notice}[/yellow]")
+    console.print(Markdown(answer.answer))
     return 0
 
 

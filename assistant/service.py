@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Mode
 from assistant.evidence import EvidenceFinder
 from assistant.extractive import compose
 from assistant.findings import Researcher
+from assistant.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
 from assistant.query import QueryAnalyser, QueryIntent, document_aliases
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
@@ -35,28 +36,67 @@ class PolicyAssistant:
         names = sorted({alias for meta in self.documents.values() for alias in document_aliases(meta)},
                        key=len, reverse=True)
         self.researcher = Researcher(self.retriever, EvidenceFinder(index), names)
+        self.llm = LLMAnswerer(settings, index.documents) if settings.llm_configured else None
+        self._llm_resting_until = 0.0  # after a failure, auto mode leaves the LLM alone for a while
 
     @classmethod
     def open(cls, settings: Settings) -> PolicyAssistant:
         return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model)), settings)
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = (),
+    def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
             documents: Collection[str] | None = None) -> Answer:
         """Answer `question` from the documents (all, or the given doc ids), citing every statement."""
+        answer: Answer | None = None
+        for event in self.ask_stream(question, history, mode, documents):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
+                   documents: Collection[str] | None = None) -> Iterator[str | Answer]:
+        """Answer text as it is written (str pieces), then the final Answer.
+
+        If an LLM reply is rejected after it streamed, the final Answer is the extractive one, with a
+        notice: a client shows the final Answer in place of the streamed text.
+        """
         started = time.perf_counter()
         question = _checked(question)
+        mode = mode or self.settings.answer_mode
+        if mode not in ("auto", "extractive", "llm"):
+            raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）")
         unknown = [d for d in documents or () if d not in self.documents]
         if unknown:
             raise QuestionError(f"未知的文档：{'、'.join(unknown)}")
         intent = self.analyser.analyse(question, history)
         if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
-            return answer
+            yield answer.answer
+            yield answer
+            return
         findings = self.researcher.find(intent, scope=documents)
         found = time.perf_counter()
-        answer = compose(findings, self.documents)
+        answer, notice = None, ""
+        if mode != "extractive" and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
+            try:
+                for event in self.llm.stream(question, history, findings):
+                    if isinstance(event, Answer):
+                        answer = event
+                    else:
+                        yield event
+            except LLMUnavailableError as error:
+                self._llm_resting_until = time.monotonic() + self.settings.llm_retry_after_s
+                notice = f"{error}，已改用原文摘录回答。"
+            except AnswerRejectedError as error:
+                notice = f"大模型的回答未通过出处核验（{error}），已改用原文摘录回答。"
+        elif mode == "llm":
+            notice = "未配置大模型（POLICY_LLM_BASE_URL、POLICY_LLM_MODEL），已使用原文摘录回答。"
+        if answer is None:
+            answer = compose(findings, self.documents)
+            answer.notice = notice
+            yield answer.answer
         answer.timings = {"retrieval_ms": _ms(started, found), "answer_ms": _ms(found, time.perf_counter()),
                           "total_ms": _ms(started, time.perf_counter())}
-        return answer
+        yield answer
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, str]]) -> Answer | None:
         """"第二条具体怎么说？": the full text of the n-th source of the previous answer."""

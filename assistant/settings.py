@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,15 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(400, ge=64, le=2048, description="单个检索片段的最大 token 数")
     max_file_mb: float = Field(10.0, gt=0, description="单个文件大小上限（MB）")
 
+    answer_mode: Literal["auto", "extractive", "llm"] = Field(
+        "auto", description="默认回答方式：auto＝配置了大模型且可用时用大模型，否则原文摘录")
+    llm_base_url: str = Field("", description="OpenAI 兼容接口地址，如 http://127.0.0.1:8000/v1（vLLM、Ollama、DeepSeek、通义千问）")
+    llm_model: str = Field("", description="模型名称")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="接口密钥（本地服务可留空）")
+    llm_timeout_s: float = Field(20.0, gt=0, description="大模型单次请求超时（秒），超时即改用原文摘录")
+    llm_context_tokens: int = Field(3000, ge=500, description="提供给大模型的原文上限（token）")
+    llm_retry_after_s: float = Field(30.0, ge=0, description="auto 模式下大模型失败后，多少秒内不再尝试")
+
     @property
     def corpus_path(self) -> Path:
         return self.corpus_dir or self.data_dir / "corpus"
@@ -27,6 +37,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.index_dir or self.data_dir / "index"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def max_file_bytes(self) -> int:
