@@ -35,7 +35,7 @@ _GENERIC = frozenset((
 _QUESTION_PHRASES = re.compile(
     r"要达到|达到|要求|是多少|各是多少|分别是多少|各控制在多少|控制在|多少|有何不同|有什么不同|有何|有什么|是什么|什么|哪几个|哪几|"
     r"哪些|哪个|哪所|哪年|哪|这个|这条|这项|几级|几个|几项|吗|呢|是否|要不要|能不能|怎么|如何|表述|包括|目标|指标|规定|"
-    r"分别|各是|一样|不同|区别|差异|的|吗|呢|了")
+    r"分别|各是|一样|不同|区别|差异|最多能|最多|最少|至少|能不能|能|可以|需要|应该|从哪|哪出|多远|多久|多长时间|啥|的|吗|呢|了")
 # How a question names what the text states: "几层"/"层数" are answered by "18层".
 _QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
 _HEADING_WEIGHT = 0.6
@@ -69,9 +69,9 @@ class EvidenceFinder:
         words = {w for w in words if not any(w != other and w in other for other in words)} or words
         return {w: self._weight(w) for w in words}
 
-    def best(self, hits: list[Hit], intent: QueryIntent, terms: dict[str, float]) -> Evidence | None:
-        """The best-covering sentence among the clauses of `hits` (one document's hits)."""
-        best: tuple[float, Evidence] | None = None
+    def ranked(self, hits: list[Hit], intent: QueryIntent, terms: dict[str, float]) -> list[Evidence]:
+        """The best sentence of each clause among `hits` (one document's hits), best clause first."""
+        best: dict[str, tuple[float, Evidence]] = {}
         for hit in hits:
             clause = self.index.documents[hit.chunk.doc_id].clause(hit.chunk.path)
             if clause is None:
@@ -80,9 +80,9 @@ class EvidenceFinder:
             for sentence in _sentences(hit.chunk.text, clause):
                 evidence = self._evidence(clause, hit.chunk.doc_id, sentence, context, intent, terms)
                 rank = _rank(evidence, intent, sentence)
-                if best is None or rank > best[0]:
-                    best = (rank, evidence)
-        return best[1] if best else None
+                if clause.path not in best or rank > best[clause.path][0]:
+                    best[clause.path] = (rank, evidence)
+        return [evidence for _, evidence in sorted(best.values(), key=lambda item: -item[0])]
 
     # --- scoring ---------------------------------------------------------------------------
 

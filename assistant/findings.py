@@ -11,12 +11,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from assistant.evidence import Evidence, EvidenceFinder
+from assistant.numbers import quantities
 from assistant.query import QueryIntent
 from assistant.retrieval import Hit, HybridRetriever
 
 _COVERED = 0.6  # share of the question's (IDF-weighted) words a sentence must hold to answer
 _FRAGMENT_COVERED = 0.5
-_CLOSE_TO_BEST = 0.2  # without named documents, documents this close to the best answer are shown too
+_CLOSE_TO_BEST = 0.2
+_SECOND_CLAUSE_GAP = 0.1  # without named documents, documents this close to the best answer are shown too
 _PER_DOCUMENT = 6
 _GLOBAL = 30
 _RELATED = 2
@@ -46,8 +48,7 @@ class Researcher:
         else:
             per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
         terms = self.finder.terms(intent, self.names)
-        evidence = {d: e for d, hits in per_document.items() if (e := self.finder.best(hits, intent, terms))}
-        answering = [e for e in evidence.values() if _answers(e, intent)]
+        answering = [e for hits in per_document.values() for e in _answering(self.finder.ranked(hits, intent, terms), intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
         if named:
             findings.answering = [e for e in answering if e.doc_id in named]
@@ -68,8 +69,18 @@ class Researcher:
         allowed = None if scope is None and not exclude else \
             {d for d in (scope or self.retriever.index.documents) if d not in exclude}
         per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=allowed))
-        found = [e for hits in per_document.values() if (e := self.finder.best(hits, intent, terms))]
+        found = [ranked[0] for hits in per_document.values() if (ranked := self.finder.ranked(hits, intent, terms))]
         return sorted(found, key=lambda e: -e.coverage)[:_RELATED]
+
+
+def _answering(ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
+    """A document's answering evidence: its best clause, and a second clause stating the same figure
+    (通辽 gives many targets both in its text and in its appendix table; the text comes first)."""
+    found = [e for e in ranked[:2] if _answers(e, intent)]
+    if len(found) == 2 and (found[1].coverage < found[0].coverage - _SECOND_CLAUSE_GAP
+                            or not quantities(found[0].fragment) & quantities(found[1].fragment)):
+        found = found[:1]
+    return sorted(found, key=lambda e: e.clause.kind == "table_row")
 
 
 def _answers(evidence: Evidence, intent: QueryIntent) -> bool:

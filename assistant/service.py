@@ -44,17 +44,18 @@ class PolicyAssistant:
         return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model)), settings)
 
     def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
-            documents: Collection[str] | None = None) -> Answer:
-        """Answer `question` from the documents (all, or the given doc ids), citing every statement."""
+            documents: Collection[str] | None = None, regions: Collection[str] = (), levels: Collection[str] = ()) -> Answer:
+        """Answer `question` from the documents (all, or those the filters select), citing every statement."""
         answer: Answer | None = None
-        for event in self.ask_stream(question, history, mode, documents):
+        for event in self.ask_stream(question, history, mode, documents, regions, levels):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
     def ask_stream(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
-                   documents: Collection[str] | None = None) -> Iterator[str | Answer]:
+                   documents: Collection[str] | None = None, regions: Collection[str] = (),
+                   levels: Collection[str] = ()) -> Iterator[str | Answer]:
         """Answer text as it is written (str pieces), then the final Answer.
 
         If an LLM reply is rejected after it streamed, the final Answer is the extractive one, with a
@@ -65,15 +66,13 @@ class PolicyAssistant:
         mode = mode or self.settings.answer_mode
         if mode not in ("auto", "extractive", "llm"):
             raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）")
-        unknown = [d for d in documents or () if d not in self.documents]
-        if unknown:
-            raise QuestionError(f"未知的文档：{'、'.join(unknown)}")
+        scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
         if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
             yield answer.answer
             yield answer
             return
-        findings = self.researcher.find(intent, scope=documents)
+        findings = self.researcher.find(intent, scope=scope)
         found = time.perf_counter()
         answer, notice = None, ""
         if mode != "extractive" and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
@@ -97,6 +96,20 @@ class PolicyAssistant:
         answer.timings = {"retrieval_ms": _ms(started, found), "answer_ms": _ms(found, time.perf_counter()),
                           "total_ms": _ms(started, time.perf_counter())}
         yield answer
+
+    def _scope(self, documents: Collection[str] | None, regions: Collection[str], levels: Collection[str]) -> set[str] | None:
+        """The doc ids the caller's filters allow (None: all); an unknown id or an empty selection is an error."""
+        unknown = [d for d in documents or () if d not in self.documents]
+        if unknown:
+            raise QuestionError(f"未知的文档：{'、'.join(unknown)}")
+        if documents is None and not regions and not levels:
+            return None
+        scope = set(documents if documents is not None else self.documents)
+        if regions or levels:
+            scope &= self.retriever.documents_matching(regions, levels)
+        if not scope:
+            raise QuestionError("没有符合筛选条件（文档、地区、层级）的文档。")
+        return scope
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, str]]) -> Answer | None:
         """"第二条具体怎么说？": the full text of the n-th source of the previous answer."""

@@ -97,3 +97,12 @@ def test_unknown_document_filter_is_refused(assistant: PolicyAssistant) -> None:
 def test_document_filter_limits_the_sources(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("县城新建住宅最高几层", documents=[TONGLIAO])
     assert {c.doc_id for c in answer.citations} == {TONGLIAO}
+
+
+def test_region_and_level_filters(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("县城新建住宅最高几层", levels=["自治区"])
+    assert {c.doc_id for c in answer.citations} == {INNER}
+    answer = assistant.ask("县城新建住宅最高几层", regions=["赤峰市", "通辽市"])
+    assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}
+    with pytest.raises(QuestionError, match="没有符合筛选条件"):
+        assistant.ask("县城新建住宅最高几层", regions=["上海市"])

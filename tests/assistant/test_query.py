@@ -1,0 +1,71 @@
+"""Rule-based query understanding, on the metadata of the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import QueryAnalyser
+from ingest.models import Document
+
+CHIFENG, TONGLIAO, INNER = "chifeng-2023-green-development", "tongliao-2023-green-development", "inner-mongolia-2022-green-development"
+JINING, ALXA = "jining-2022-green-development", "alxa-2023-carbon-peak"
+
+
+@pytest.fixture(scope="module")
+def analyser(corpus_documents: dict[str, Document]) -> QueryAnalyser:
+    return QueryAnalyser([d.meta for d in corpus_documents.values()])
+
+
+@pytest.mark.parametrize(("question", "doc_ids"), [
+    ("赤峰县城新建住宅最高几层", [CHIFENG]),
+    ("赤峰市和通辽的燃气普及率", [CHIFENG, TONGLIAO]),
+    ("全区农村牧区生活污水治理率", [INNER]),
+    ("内蒙古的清洁取暖率", [INNER]),
+    ("自治区组织实施按什么原则", [INNER]),
+    ("阿盟绿地率目标", [ALXA]),
+    ("内蒙古自治区阿拉善盟的绿地率", [ALXA]),  # the parent region only locates the 盟
+    ("济政办字〔2022〕86号对海绵城市怎么规定", [JINING]),
+    ("县城新建住宅最高几层", []),
+], ids=["city", "two-cities", "quan-qu", "nei-menggu", "zizhiqu", "a-meng", "parent-and-child", "doc-number", "none"])
+def test_documents_named_by_region_short_name_or_document_number(analyser: QueryAnalyser, question: str,
+                                                                 doc_ids: list[str]) -> None:
+    assert analyser.analyse(question).doc_ids == doc_ids
+
+
+def test_intents(analyser: QueryAnalyser) -> None:
+    comparison = analyser.analyse("赤峰和通辽在县城住宅层数上有什么不同")
+    assert comparison.comparison and comparison.numeric and not comparison.department
+    assert comparison.topic == "县城住宅层数"
+    listing = analyser.analyse("哪些文件提到了海绵城市")
+    assert listing.list_all and listing.comparison and not listing.doc_ids
+    department = analyser.analyse("济宁推广绿色建造这项由哪个部门牵头")
+    assert department.department and not department.numeric
+    assert analyser.analyse("通辽2025年城镇清洁能源取暖率是多少").years == ["2025"]
+
+
+def test_everyday_words_become_the_official_ones(analyser: QueryAnalyser) -> None:
+    assert "农房" in analyser.analyse("阿拉善农村的房子搞节能改造").text
+    assert "屋顶" in analyser.analyse("房顶装光伏板要装到多少").text
+
+
+@pytest.mark.parametrize(("previous", "question", "text", "doc_ids"), [
+    ("赤峰县城新建住宅最高几层？", "那阿拉善呢？", "阿拉善 县城新建住宅最高几层？", [ALXA]),
+    ("通辽城镇污泥无害化处置率目标是多少？", "这条由哪些单位负责？", "这条由哪些单位负责 通辽城镇污泥无害化处置率目标是多少？", [TONGLIAO]),
+    ("阿拉善2025年装配式建筑占比目标多少？", "那2030年呢？", "2030年 阿拉善装配式建筑占比目标多少？", [ALXA]),
+], ids=["other-region", "this-clause", "other-year"])
+def test_follow_ups_are_completed_from_the_conversation(analyser: QueryAnalyser, previous: str, question: str,
+                                                        text: str, doc_ids: list[str]) -> None:
+    intent = analyser.analyse(question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
+    assert (intent.text, intent.doc_ids) == (text, doc_ids)
+
+
+def test_a_new_question_is_not_mixed_with_the_last_one(analyser: QueryAnalyser) -> None:
+    history = [{"role": "user", "content": "赤峰县城新建住宅最高几层？"}]
+    intent = analyser.analyse("济宁2022年城市建成区绿地率要达到多少", history)
+    assert intent.text == "济宁2022年城市建成区绿地率要达到多少" and intent.doc_ids == [JINING]
+
+
+def test_clause_reference_only_in_a_conversation(analyser: QueryAnalyser) -> None:
+    history = [{"role": "user", "content": "县城新建住宅最高几层"}]
+    assert analyser.analyse("第二条具体怎么说？", history).clause_reference == 2
+    assert analyser.analyse("第二条具体怎么说？").clause_reference is None
