@@ -121,10 +121,9 @@ def _comparison_table(groups: list[_Group], findings: Findings, documents: dict[
     rows = ["| 文件 | 条款 | 规定/指标 |", "|---|---|---|"]
     for group in groups:
         for evidence, citation in group.members:
-            rows.append(f"| {documents[evidence.doc_id].title} | {_where(citation)} | "
-                        f"{_sentence(group.fragment)}[{citation.n}] |")
-    rows += [f"| {documents[d].title} | — | 未作规定 |" for d in findings.missing]
-    return "**答：** 各文件的规定如下：\n\n" + "\n".join(rows)
+            rows.append(f"| {_short(documents[evidence.doc_id])} | {citation.clause} | {_sentence(group.fragment)}[{citation.n}] |")
+    rows += [f"| {_short(documents[d])} | — | 未作规定 |" for d in findings.missing]
+    return "**答：** 各文件的规定如下（文件全称、文号见“依据”）：\n\n" + "\n".join(rows)
 
 
 def _sources_section(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
