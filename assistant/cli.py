@@ -38,6 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask.add_argument("--mode", choices=["auto", "extractive", "llm"], help="回答方式（默认取配置 POLICY_ANSWER_MODE）")
     ask.add_argument("--doc", action="append", dest="documents", metavar="DOC_ID", help="只在这些文档中查找（可重复）")
 
+    evaluate = commands.add_parser("eval", help="用评测集评测回答质量，可与基线比较")
+    evaluate.add_argument("--dataset", type=Path, help="JSONL 评测集（默认 eval/datasets/policy_qa.jsonl）")
+    evaluate.add_argument("--mode", choices=["auto", "extractive", "llm"], default="extractive")
+    evaluate.add_argument("--predictions-out", type=Path, help="逐题结果（JSONL）")
+    evaluate.add_argument("--report-dir", type=Path, help="报告目录（report.md、report.html）")
+    evaluate.add_argument("--baseline", type=Path, help="基线文件（如 eval/baseline.json）")
+    evaluate.add_argument("--fail-on-regression", action="store_true", help="主要指标低于基线超过容差时以非零状态退出")
+    evaluate.add_argument("--compare-naive", action="store_true", help="同时评测朴素流水线（500字切块+向量top4）作对照")
+    evaluate.add_argument("--write-baseline", type=Path, metavar="FILE", help="把本次结果写成新的基线")
+
     search = commands.add_parser("search", help="检索与问题最相关的条款")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="返回条数")
@@ -49,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_ingest(settings, args.paths)
         if args.command == "clauses":
             return run_clauses(settings, args.document)
+        if args.command == "eval":
+            return run_eval(settings, args)
         if args.command == "ask":
             return run_ask(settings, args.question, args.documents, args.json, args.mode)
         return run_search(settings, args.query, args.k)
@@ -124,6 +136,42 @@ def run_ask(settings: Settings, question: str, documents: list[str] | None, as_j
     if answer.notice:
         console.print(f"[yellow]提示：{answer.notice}[/yellow]")
     console.print(Markdown(answer.answer))
+    return 0
+
+
+def run_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.service import PolicyAssistant
+    from eval.dataset import DEFAULT_DATASET
+    from eval.naive import NaivePipeline
+    from eval.runner import run_evaluation, write_baseline
+
+    dataset = args.dataset or DEFAULT_DATASET
+    assistant = PolicyAssistant.open(settings)
+    naive = NaivePipeline(settings.corpus_path, assistant.index.embedder, settings.index_path / "embeddings.sqlite",
+                          settings.max_file_bytes) if args.compare_naive else None
+    with _progress() as progress:
+        task = progress.add_task("评测", total=sum(1 for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()))
+        result = run_evaluation(assistant, dataset, args.mode, predictions_out=args.predictions_out, report_dir=args.report_dir,
+                                baseline=args.baseline, naive=naive, on_item=lambda item: progress.advance(task))
+    table = Table(title=f"评测结果（{dataset.name}，{args.mode}）")
+    for column in ("类别", "题数", "召回@5", "引用召回", "关键词", "误拒答", "拒答准确", "对比覆盖"):
+        table.add_column(column, justify="right")
+    for category, values in [*result.by_category.items(), ("总体", result.overall)]:
+        table.add_row(category, *(f"{values[name]:.2f}" if name in values else "—" for name in (
+            "items", "evidence_recall@5", "citation_recall", "keyword_accuracy", "false_abstention", "abstention_accuracy",
+            "comparison_coverage")))
+    console.print(table)
+    if result.naive:
+        console.print(f"朴素流水线：召回@3 {result.naive['evidence_recall@3']:.2f}，引用召回 {result.naive['citation_recall']:.2f}，"
+                      f"关键词 {result.naive['keyword_accuracy']:.2f}，拒答准确 {result.naive.get('abstention_accuracy', 0):.2f}")
+    if args.report_dir:
+        console.print(f"报告：{args.report_dir / 'report.html'}")
+    if args.write_baseline:
+        write_baseline(args.write_baseline, result, dataset, args.mode)
+        console.print(f"已写入基线：{args.write_baseline}")
+    if result.regressions:
+        console.print("[red]相对基线下降：[/red]" + "；".join(result.regressions))
+        return 3 if args.fail_on_regression else 0
     return 0
 
 

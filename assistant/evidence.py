@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import jieba
 
+from assistant.numbers import quantities
 from assistant.query import QueryIntent
 from assistant.retrieval import Hit
 from ingest.models import Clause
@@ -35,7 +36,7 @@ _GENERIC = frozenset((
 _QUESTION_PHRASES = re.compile(
     r"要达到|达到|要求|是多少|各是多少|分别是多少|各控制在多少|控制在|多少|有何不同|有什么不同|有何|有什么|是什么|什么|哪几个|哪几|"
     r"哪些|哪个|哪所|哪年|哪|这个|这条|这项|几级|几个|几项|吗|呢|是否|要不要|能不能|怎么|如何|表述|包括|目标|指标|规定|"
-    r"分别|各是|一样|不同|区别|差异|最多能|最多|最少|至少|能不能|能|可以|需要|应该|从哪|哪出|多远|多久|多长时间|啥|的|吗|呢|了")
+    r"分别|各是|一样|不同|区别|差异|展开|最多能|最多|最少|至少|能不能|能|可以|需要|应该|从哪|哪出|多远|多久|多长时间|啥|的|吗|呢|了")
 # How a question names what the text states: "几层"/"层数" are answered by "18层".
 _QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
 _HEADING_WEIGHT = 0.6
@@ -51,6 +52,7 @@ class Evidence:
     coverage: float  # 0..1, IDF-weighted share of the question's terms found in the sentence (and headings)
     fragment_coverage: float  # the same for the fragment (and headings): is the figure about the question?
     has_number: bool
+    agreed: bool = False  # keyword and vector retrieval both ranked this clause first
 
 
 class EvidenceFinder:
@@ -79,6 +81,7 @@ class EvidenceFinder:
             context = self._context(hit.chunk.doc_id, clause)
             for sentence in _sentences(hit.chunk.text, clause):
                 evidence = self._evidence(clause, hit.chunk.doc_id, sentence, context, intent, terms)
+                evidence.agreed = hit.agreed
                 rank = _rank(evidence, intent, sentence)
                 if clause.path not in best or rank > best[clause.path][0]:
                     best[clause.path] = (rank, evidence)
@@ -107,7 +110,7 @@ class EvidenceFinder:
         coverage = _coverage(terms, sentence, context)
         fragment = _fragment(sentence, terms, intent, clause.kind == "table_row")
         return Evidence(clause=clause, doc_id=doc_id, sentence=sentence, fragment=fragment, coverage=coverage,
-                        fragment_coverage=_coverage(terms, fragment, context), has_number=bool(_NUMBER.search(fragment)))
+                        fragment_coverage=_coverage(terms, fragment, context), has_number=bool(quantities(fragment)))
 
 
 def _with_rates(words: list[str]) -> list[str]:
@@ -125,9 +128,14 @@ def _coverage(terms: dict[str, float], text: str, context: str = "") -> float:
     total = sum(terms.values())
     if not total:
         return 0.0
-    found = sum(weight if term in text else _HEADING_WEIGHT * weight if term in context else 0.0
-                for term, weight in terms.items())
-    return found / total
+    return sum(weight * _found(term, text, context) for term, weight in terms.items()) / total
+
+
+def _found(term: str, text: str, context: str) -> float:
+    """1 if the sentence has the term, less if only the clause's headings do."""
+    if term in text:
+        return 1.0
+    return _HEADING_WEIGHT if term in context else 0.0
 
 
 def _rank(evidence: Evidence, intent: QueryIntent, sentence: str) -> float:

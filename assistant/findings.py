@@ -16,6 +16,7 @@ from assistant.query import QueryIntent
 from assistant.retrieval import Hit, HybridRetriever
 
 _COVERED = 0.6  # share of the question's (IDF-weighted) words a sentence must hold to answer
+_AGREED_COVERED = 0.3  # ... when keyword and vector retrieval agree on the clause
 _FRAGMENT_COVERED = 0.5
 _CLOSE_TO_BEST = 0.2
 _SECOND_CLAUSE_GAP = 0.1  # without named documents, documents this close to the best answer are shown too
@@ -40,13 +41,23 @@ class Researcher:
         self.finder = finder
         self.names = names  # every way the corpus's documents are named: not topic words
 
+    def candidates(self, intent: QueryIntent, scope: Collection[str] | None = None) -> dict[str, list[Hit]]:
+        """Retrieved chunks by document: each named document searched on its own, else one search."""
+        named = [d for d in intent.doc_ids if scope is None or d in scope]
+        if named:
+            return {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
+        return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
+
+    def retrieve(self, intent: QueryIntent, scope: Collection[str] | None = None, k: int = 10) -> list[Hit]:
+        """The retrieval ranking research works from: the documents' lists interleaved, best first."""
+        per_document = list(self.candidates(intent, scope).values())
+        ranked = [hits[i] for i in range(max(map(len, per_document), default=0)) for hits in per_document if i < len(hits)]
+        return ranked[:k]
+
     def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
         """What the documents in `scope` (all when None) say about the question."""
         named = [d for d in intent.doc_ids if scope is None or d in scope]
-        if named:
-            per_document = {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
-        else:
-            per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
+        per_document = self.candidates(intent, scope)
         terms = self.finder.terms(intent, self.names)
         answering = [e for hits in per_document.values() for e in _answering(self.finder.ranked(hits, intent, terms), intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
@@ -84,12 +95,16 @@ def _answering(ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
 
 
 def _answers(evidence: Evidence, intent: QueryIntent) -> bool:
-    if evidence.coverage < _COVERED:
+    """Does this evidence answer? Either it holds most of the question's words, or it holds some
+    and both retrievers independently put its clause first (how a paraphrase in everyday words
+    still finds its clause, while a question about a provision the document lacks does not)."""
+    lexical = evidence.coverage >= _COVERED
+    if not lexical and not (evidence.agreed and evidence.coverage >= _AGREED_COVERED):
         return False
     if intent.department:
         return bool(evidence.clause.units)
     if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
-        return evidence.has_number and evidence.fragment_coverage >= _FRAGMENT_COVERED
+        return evidence.has_number and (evidence.fragment_coverage >= _FRAGMENT_COVERED or not lexical)
     return True
 
 

@@ -12,7 +12,10 @@ from ingest.models import DocumentMeta
 _COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
 _LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几份|哪些方案|各地")
 _DEPARTMENT = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|谁牵头|谁负责|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
-_NUMERIC = re.compile(r"多少|几[层个项年成倍]|几$|比例|比率|[^效]率|多高|多大|多密|多远|多长|多宽|面积|指标|目标|达到|不低于|不超过|层数|密度")
+# Numeric: a question asking for a quantity, or naming a metric without asking yes/no or "which files".
+_QUANTITY_QUESTION = re.compile(r"多少|几[层个项年成倍级]?|多高|多大|多密|多远|多长|多宽|多久|哪年|何时")
+_METRIC = re.compile(r"比例|比率|[^效]率|面积|指标|目标|达到|不低于|不超过|层数|密度|规模")
+_NOT_A_QUANTITY = re.compile(r"算不算|要不要|是否|能不能|提到|提出|哪些文件|哪些地方|哪些地区")
 _YEAR = re.compile(r"(20\d\d)年")
 _CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|项|个)")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
@@ -24,10 +27,10 @@ _PARENT_LEVELS = ("自治区", "省")
 _OFFICIAL_TERMS = {
     "农村的房子": "农房", "农村房子": "农房", "农民的房子": "农房", "新房子": "商品房", "精装修": "全装修", "精装": "全装修",
     "老楼": "既有建筑", "老房子": "既有建筑", "楼房": "建筑", "房子": "建筑", "矮楼": "低层建筑", "盖楼": "建设",
-    "新盖": "新建", "盖": "建设", "房顶": "屋顶", "光伏板": "光伏", "烧暖气": "取暖", "暖气": "取暖", "供暖": "供热",
+    "新盖": "新建", "盖个": "建设", "盖房": "建设", "房顶": "屋顶", "光伏板": "光伏", "烧暖气": "取暖", "暖气": "取暖", "供暖": "供热",
     "冬天": "冬季", "马路": "道路", "多密": "密度", "公交": "公共交通", "老百姓": "居民", "出门": "出行",
     "村里": "农村", "工地": "施工现场", "拆掉": "拆除", "清掉": "消除", "下大雨": "内涝", "积水的地方": "积水点",
-    "带头": "率先", "翻新": "改造", "预制拼装": "装配式", "住多密": "人口密度", "算不算": "计入", "钱": "费用",
+    "带头": "率先", "翻新": "改造", "预制拼装": "装配式", "住多密": "人口密度", "算不算": "计入", "的钱": "费用",
     "城里": "城区", "啥时候": "什么时候",
 }
 _OFFICIAL_PATTERN = re.compile("|".join(sorted(map(re.escape, _OFFICIAL_TERMS), key=len, reverse=True)))
@@ -81,7 +84,7 @@ class QueryAnalyser:
             comparison=comparison,
             list_all=bool(_LIST_ALL.search(question)) and not own_docs,
             department=bool(_DEPARTMENT.search(question)),
-            numeric=bool(_NUMERIC.search(intent_source)) and not _DEPARTMENT.search(question),
+            numeric=_asks_quantity(intent_source) and not _DEPARTMENT.search(question),
             years=_YEAR.findall(question) or (_YEAR.findall(previous) if follow_up else []),
             clause_reference=_clause_reference(question) if follow_up else None,
             topic=self.topic(text),
@@ -137,6 +140,12 @@ def document_aliases(meta: DocumentMeta) -> set[str]:
 
 def _last_user_message(history: Sequence[dict[str, str]]) -> str:
     return next((m.get("content", "") for m in reversed(history) if m.get("role") == "user"), "").strip()
+
+
+def _asks_quantity(text: str) -> bool:
+    if _QUANTITY_QUESTION.search(text.replace("哪几", "哪")):  # "哪几个地方" asks which, not how many
+        return True
+    return bool(_METRIC.search(text)) and not _NOT_A_QUANTITY.search(text)
 
 
 def _has_own_question(question: str) -> bool:

@@ -23,6 +23,13 @@ _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 class Hit:
     chunk: Chunk
     score: float
+    keyword_rank: int | None = None  # 0 = the keyword index's best chunk in this search
+    vector_rank: int | None = None
+
+    @property
+    def agreed(self) -> bool:
+        """Both retrievers, independently, ranked this chunk first."""
+        return self.keyword_rank == 0 and self.vector_rank == 0
 
 
 class HybridRetriever:
@@ -34,21 +41,21 @@ class HybridRetriever:
         """The k best chunks for `query`, best first; only from `doc_ids` when given."""
         if doc_ids is not None and not doc_ids:
             return []
-        scores: dict[int, float] = {}
         keyword = self.index.keyword_scores(query)
         if doc_ids is not None:
             keyword = np.where(np.isin(self._chunk_docs, list(doc_ids)), keyword, 0.0)
-        for rank, position in enumerate(np.argsort(-keyword, kind="stable")[:_CANDIDATES]):
-            if keyword[position] > 0:
-                scores[int(position)] = scores.get(int(position), 0.0) + 1.0 / (_RRF_K + rank)
+        keyword_ranks = {int(p): r for r, p in enumerate(np.argsort(-keyword, kind="stable")[:_CANDIDATES]) if keyword[p] > 0}
         where = None if doc_ids is None else {"doc_id": {"$in": sorted(doc_ids)}}
-        for rank, (position, _) in enumerate(self.index.vector_search(query, _CANDIDATES, where)):
-            scores[position] = scores.get(position, 0.0) + 1.0 / (_RRF_K + rank)
+        vector_ranks = {p: r for r, (p, _) in enumerate(self.index.vector_search(query, _CANDIDATES, where))}
+        scores: dict[int, float] = {}
+        for ranks in (keyword_ranks, vector_ranks):
+            for position, rank in ranks.items():
+                scores[position] = scores.get(position, 0.0) + 1.0 / (_RRF_K + rank)
         for position in scores:
             if self.index.chunks[position].is_preamble:
                 scores[position] *= _PREAMBLE_WEIGHT
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [Hit(self.index.chunks[position], score) for position, score in best]
+        return [Hit(self.index.chunks[p], score, keyword_ranks.get(p), vector_ranks.get(p)) for p, score in best]
 
     def documents_matching(self, regions: Collection[str] = (), levels: Collection[str] = ()) -> set[str]:
         """Ids of the documents of the given regions and/or levels (a filter for callers)."""

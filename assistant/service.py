@@ -12,7 +12,7 @@ from assistant.extractive import compose
 from assistant.findings import Researcher
 from assistant.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
 from assistant.query import QueryAnalyser, QueryIntent, document_aliases
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import Hit, HybridRetriever
 from assistant.settings import Settings
 from vectorstore.embedders import make_embedder
 from vectorstore.index import PolicyIndex
@@ -96,6 +96,10 @@ class PolicyAssistant:
         answer.timings = {"retrieval_ms": _ms(started, found), "answer_ms": _ms(found, time.perf_counter()),
                           "total_ms": _ms(started, time.perf_counter())}
         yield answer
+
+    def retrieve(self, question: str, history: Sequence[dict[str, str]] = (), k: int = 10) -> list[Hit]:
+        """The chunks the answer is researched from, best first (what retrieval metrics measure)."""
+        return self.researcher.retrieve(self.analyser.analyse(_checked(question), history), k=k)
 
     def _scope(self, documents: Collection[str] | None, regions: Collection[str], levels: Collection[str]) -> set[str] | None:
         """The doc ids the caller's filters allow (None: all); an unknown id or an empty selection is an error."""
