@@ -10,9 +10,10 @@ from assistant.numbers import CITATION, mentions, quantities
 # A document number (赤政办发〔2023〕61号) identifies a file; its year and serial are not quantities, and
 # "[2023]" written with square brackets must not be read as a citation.
 _DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
-# A clause path (三（一）2, （二）, 前言1, 序号6) locates a clause; its trailing number is not a quantity
+# A clause path (三（一）2, 四21, （二）, 前言1, 序号6) locates a clause; its trailing number is not a quantity
 # unless a unit or decimal part follows it.
-_CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]*[（(][一二三四五六七八九十]+[）)](?:\d+(?!\d|\.\d|\s*[%％万亿年月日]))?|(?:前言|序号)\s*\d+")
+_CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]*[（(][一二三四五六七八九十]+[）)](?:\d+(?!\d|\.\d|\s*[%％万亿年月日]))?"
+                          r"|[一二三四五六七八九十]+\d+(?!\d|\.\d|\s*[%％万亿年月日层个])|(?:前言|序号)\s*\d+")
 
 
 @dataclass

@@ -53,3 +53,9 @@ def test_clause_paths_and_document_numbers_are_not_quantities() -> None:
 def test_describe_lists_every_problem() -> None:
     result = check_answer("达到45%，共6层[1][9]。", {1: HEATING})
     assert result.describe() == "引用了不存在的来源 [9]；数字“45%”、“6”不见于所引来源"
+
+
+def test_clause_paths_without_a_group_are_not_numbers() -> None:
+    sources = {1: "各旗区于每年11月底前报送。"}
+    assert check_answer("每年11月底前报送。[1]（见 三27「强化任务落实」、四21）", sources).ok
+    assert not check_answer("每年12月底前报送。[1]（见 三27）", sources).ok
