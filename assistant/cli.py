@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.library import LibraryError
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
@@ -38,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask.add_argument("--mode", choices=["auto", "extractive", "llm"], help="回答方式（默认取配置 POLICY_ANSWER_MODE）")
     ask.add_argument("--doc", action="append", dest="documents", metavar="DOC_ID", help="只在这些文档中查找（可重复）")
 
+    serve = commands.add_parser("serve", help="启动服务：HTTP API 与网页界面（首次启动时先建立索引）")
+    serve.add_argument("--host", help="监听地址（默认取 POLICY_HOST，127.0.0.1）")
+    serve.add_argument("--port", type=int, help="端口（默认取 POLICY_PORT，7860）")
+
     evaluate = commands.add_parser("eval", help="用评测集评测回答质量，可与基线比较")
     evaluate.add_argument("--dataset", type=Path, help="JSONL 评测集（默认 eval/datasets/policy_qa.jsonl）")
     evaluate.add_argument("--mode", choices=["auto", "extractive", "llm"], default="extractive")
@@ -59,12 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_ingest(settings, args.paths)
         if args.command == "clauses":
             return run_clauses(settings, args.document)
+        if args.command == "serve":
+            return run_serve(settings, args.host, args.port)
         if args.command == "eval":
             return run_eval(settings, args)
         if args.command == "ask":
             return run_ask(settings, args.question, args.documents, args.json, args.mode)
         return run_search(settings, args.query, args.k)
-    except (IndexNotFoundError, LoadError, ValueError) as error:
+    except (IndexNotFoundError, LoadError, ValueError, LibraryError) as error:
         console.print(f"[red]错误：[/red]{error}")
         return 1
 
@@ -136,6 +143,22 @@ def run_ask(settings: Settings, question: str, documents: list[str] | None, as_j
     if answer.notice:
         console.print(f"[yellow]提示：{answer.notice}[/yellow]")
     console.print(Markdown(answer.answer))
+    return 0
+
+
+def run_serve(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from assistant.api.app import create_app
+    from assistant.library import Library
+
+    library = Library(settings)
+    with _progress() as progress:
+        task = progress.add_task("加载索引（首次启动会先建立索引）", total=None)
+        library.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    host, port = host or settings.host, port or settings.port
+    console.print(f"政策通已启动：网页 http://{host}:{port}/   API 文档 http://{host}:{port}/docs", highlight=False)
+    uvicorn.run(create_app(settings, library), host=host, port=port, log_level="warning")
     return 0
 
 

@@ -23,7 +23,11 @@ _SOURCE_LINE = re.compile(r"\[(\d+)\] 《([^》]+)》(?:（[^）]*）)? (\S+?)�
 
 
 class QuestionError(ValueError):
-    """A question that cannot be answered as asked; the message is for the user."""
+    """A question that cannot be answered as asked; the message is for the user, `code` for programs."""
+
+    def __init__(self, message: str, code: str = "bad_question") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PolicyAssistant:
@@ -65,7 +69,7 @@ class PolicyAssistant:
         question = _checked(question)
         mode = mode or self.settings.answer_mode
         if mode not in ("auto", "extractive", "llm"):
-            raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）")
+            raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）", "bad_mode")
         scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
         if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
@@ -105,14 +109,14 @@ class PolicyAssistant:
         """The doc ids the caller's filters allow (None: all); an unknown id or an empty selection is an error."""
         unknown = [d for d in documents or () if d not in self.documents]
         if unknown:
-            raise QuestionError(f"未知的文档：{'、'.join(unknown)}")
+            raise QuestionError(f"未知的文档：{'、'.join(unknown)}", "unknown_document")
         if documents is None and not regions and not levels:
             return None
         scope = set(documents if documents is not None else self.documents)
         if regions or levels:
             scope &= self.retriever.documents_matching(regions, levels)
         if not scope:
-            raise QuestionError("没有符合筛选条件（文档、地区、层级）的文档。")
+            raise QuestionError("没有符合筛选条件（文档、地区、层级）的文档。", "no_documents")
         return scope
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, str]]) -> Answer | None:
@@ -134,9 +138,9 @@ class PolicyAssistant:
 def _checked(question: str) -> str:
     question = question.strip() if isinstance(question, str) else ""
     if not question:
-        raise QuestionError("问题不能为空。")
+        raise QuestionError("问题不能为空。", "empty_question")
     if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。", "question_too_long")
     return question
 
 

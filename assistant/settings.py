@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="接口密钥（本地服务可留空）")
     llm_timeout_s: float = Field(20.0, gt=0, description="大模型单次请求超时（秒），超时即改用原文摘录")
     llm_context_tokens: int = Field(3000, ge=500, description="提供给大模型的原文上限（token）")
+    host: str = Field("127.0.0.1", description="服务监听地址")
+    port: int = Field(7860, ge=1, le=65535, description="服务端口（API 与网页界面共用）")
+    api_keys: list[str] = Field(default_factory=list, description="读接口的 API 密钥（JSON 列表）；为空则不校验")
+    admin_key: SecretStr | None = Field(None, description="上传、删除文档所需的管理员密钥；未设置则禁止写操作")
+    cors_origins: list[str] = Field(default_factory=list, description="允许跨域访问的来源（JSON 列表），如 [\"https://portal.example.gov.cn\"]")
+    max_request_kb: int = Field(64, ge=1, description="问答请求体上限（KB）")
     llm_retry_after_s: float = Field(30.0, ge=0, description="auto 模式下大模型失败后，多少秒内不再尝试")
 
     @property

@@ -1,0 +1,59 @@
+"""Every error is JSON {"code": stable id, "message": Chinese text}; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.library import LibraryError
+from assistant.service import QuestionError
+
+log = logging.getLogger("policy_assistant.api")
+
+_QUESTION_STATUS = {"unknown_document": 404}
+_HTTP_CODES = {401: ("unauthorized", "缺少或错误的 API 密钥。"), 403: ("forbidden", "该密钥无权执行此操作。"),
+               404: ("not_found", "没有这个接口或资源。"), 405: ("method_not_allowed", "不支持该请求方法。"),
+               413: ("payload_too_large", "请求内容过大。"), 429: ("rate_limited", "请求过于频繁，请稍后再试。")}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, error: ApiError) -> JSONResponse:
+        return error_response(error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(QuestionError)
+    async def question_error(_: Request, error: QuestionError) -> JSONResponse:
+        return error_response(_QUESTION_STATUS.get(error.code, 400), error.code, str(error))
+
+    @app.exception_handler(LibraryError)
+    async def library_error(_: Request, error: LibraryError) -> JSONResponse:
+        return error_response(error.status, error.code, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        fields = "、".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "请求体" for e in error.errors()[:5])
+        return error_response(422, "invalid_request", f"请求格式不正确：{fields}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_CODES.get(error.status_code, ("http_error", str(error.detail)))
+        return error_response(error.status_code, code, message, getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error")  # details go to the server log only
+        return error_response(500, "internal_error", "服务内部错误，请稍后再试。")

@@ -1,0 +1,142 @@
+"""The Chinese chat UI (Gradio), mounted on the API app at "/".
+
+Answers stream in; each answer's citations are cards (文件、文号、条款、原文摘录); clicking one opens
+the clause with the quoted words highlighted. A second tab lists the documents and their clause
+trees. Nothing is loaded from the internet: system fonts, no analytics.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant.answer import Answer
+from assistant.library import Library, LibraryError
+from assistant.service import QuestionError
+
+EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
+            "济宁推广绿色建造这项由哪个部门牵头"]
+_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
+_CSS = """
+#citations label { display: block; width: 100%; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px;
+  margin: 6px 0; white-space: normal; line-height: 1.5; cursor: pointer; }
+#clause-viewer mark { background: #ffe58f; padding: 0 2px; }
+#clause-viewer .meta, .doc-meta { color: #555; font-size: 13px; }
+.clause-tree li { margin: 2px 0; list-style: none; }
+"""
+
+
+def mount_ui(app: FastAPI, library: Library) -> None:
+    theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
+    gr.mount_gradio_app(app, build_ui(library), path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False)
+
+
+def build_ui(library: Library) -> gr.Blocks:
+    with gr.Blocks(title="政策通 · 政策文件问答", analytics_enabled=False) as ui:
+        answer_state = gr.State(None)
+        gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
+        with gr.Tab("问答"), gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=None,
+                                     placeholder="请输入问题，例如：县城新建住宅最高几层")
+                question = gr.Textbox(show_label=False, placeholder="输入问题后按回车", elem_id="question",
+                                      submit_btn="提问")
+                gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                with gr.Accordion("筛选与回答方式", open=False):
+                    documents = gr.Dropdown(_document_choices(library), multiselect=True, label="只在这些文件中查找")
+                    mode = gr.Radio([("自动", "auto"), ("原文摘录", "extractive"), ("大模型", "llm")],
+                                    value=library.settings.answer_mode, label="回答方式")
+                clear = gr.Button("清空对话", size="sm")
+            with gr.Column(scale=2):
+                cards = gr.Radio([], label="引用（点击查看条款原文）", elem_id="citations")
+                viewer = gr.HTML(elem_id="clause-viewer")
+        with gr.Tab("文档库"):
+            picked = gr.Dropdown(_document_choices(library), label="选择文档", elem_id="document-picker")
+            document_view = gr.HTML(elem_id="document-view")
+
+        def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
+            yield from respond(library, *args)
+
+        question.submit(lambda: gr.Textbox(interactive=False), None, question).then(
+            on_question, [question, chatbot, documents, mode],
+            [chatbot, cards, answer_state, viewer]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
+        cards.change(show_citation, [cards, answer_state], viewer)
+        picked.change(lambda doc_id: show_document(library, doc_id), picked, document_view)
+        clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, ""), None, [chatbot, cards, answer_state, viewer])
+    return ui
+
+
+def respond(library: Library, question: str, chat: list[dict[str, Any]], documents: list[str] | None,
+            mode: str) -> Iterator[tuple[Any, ...]]:
+    """Stream the answer into the chat; then show its citation cards."""
+    history = [{"role": m["role"], "content": _text(m["content"])} for m in chat or []]
+    chat = [*(chat or []), {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+    keep = gr.Radio(choices=[], value=None)
+    try:
+        for event in library.assistant.ask_stream(question, history, mode or None, documents or None):
+            if isinstance(event, Answer):
+                notice = f"> 提示：{event.notice}\n\n" if event.notice else ""
+                chat[-1] = {"role": "assistant", "content": notice + event.answer}
+                choices = [(_card(c), str(c.n)) for c in event.citations]
+                yield chat, gr.Radio(choices=choices, value=None), event.model_dump(), ""
+                return
+            chat[-1] = {"role": "assistant", "content": _text(chat[-1]["content"]) + event}
+            yield chat, keep, None, ""
+    except (QuestionError, LibraryError) as error:
+        chat[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
+        yield chat, keep, None, ""
+
+
+def show_citation(value: str | None, answer: dict[str, Any] | None) -> str:
+    """The cited clause in full, the quoted words highlighted."""
+    if not value or not answer:
+        return ""
+    citation = next((c for c in answer["citations"] if str(c["n"]) == value), None)
+    if citation is None:
+        return ""
+    text, quote = html.escape(citation["text"]), html.escape(citation["quote"])
+    body = text.replace(quote, f"<mark>{quote}</mark>", 1) if quote and quote in text else text
+    number = f"（{html.escape(citation['doc_number'])}）" if citation["doc_number"] else ""
+    return (f"<h4>《{html.escape(citation['title'])}》{number}</h4>"
+            f"<p class='meta'>条款 {html.escape(citation['clause'])}「{html.escape(citation['heading'])}」 · "
+            f"{html.escape(citation['issuer'] or '')} {html.escape(citation['date'] or '')}</p>"
+            f"<div style='white-space:pre-wrap;line-height:1.8'>{body}</div>")
+
+
+def show_document(library: Library, doc_id: str | None) -> str:
+    """A document's metadata and clause tree."""
+    document = library.assistant.index.documents.get(doc_id or "")
+    if document is None:
+        return ""
+    meta = document.meta
+    rows = [("文号", meta.doc_number), ("发文机关", meta.issuer), ("日期", meta.date), ("地区", meta.region),
+            ("层级", meta.level), ("文件", meta.source_file)]
+    table = "".join(f"<tr><th>{k}</th><td>{html.escape(v or '—')}</td></tr>" for k, v in rows)
+    items = "".join(
+        f"<li style='padding-left:{c.depth * 1.5}em'><b>{html.escape(c.path)}</b> {html.escape(c.heading)}"
+        + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "") + "</li>"
+        for c in document.clauses)
+    return f"<h3>{html.escape(meta.title)}</h3><table class='doc-meta'>{table}</table><ul class='clause-tree'>{items}</ul>"
+
+
+def _card(citation: Any) -> str:
+    number = f" · {citation.doc_number}" if citation.doc_number else ""
+    quote = citation.quote if len(citation.quote) <= 60 else citation.quote[:60] + "…"
+    return f"[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
+
+
+def _document_choices(library: Library) -> list[tuple[str, str]]:
+    if not library.ready:
+        return []
+    return [(m.title, m.doc_id) for m in library.assistant.documents.values()]
+
+
+def _text(content: Any) -> str:
+    """Chat message content as text (Gradio may hand back a list of parts)."""
+    if isinstance(content, list):
+        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return content if isinstance(content, str) else str(content or "")

@@ -1,0 +1,50 @@
+"""The chat page in a real headless Chromium (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import Server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def open_server(make_server: Callable[..., Server]) -> Server:
+    return make_server()
+
+
+def test_ask_see_the_answer_click_a_citation_see_the_clause(open_server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((open_server.url, "data:", "blob:")) else None)
+        page.goto(open_server.url, wait_until="load")
+        page.get_by_text("县城新建住宅最高几层").first.wait_for()  # the example questions on the start screen
+        page.locator("#question textarea").fill("县城新建住宅最高几层")
+        page.locator("#question textarea").press("Enter")
+        page.locator("#chat").get_by_text("最高不超过18层").first.wait_for(timeout=30_000)
+        card = page.locator("#citations label").first
+        card.wait_for(timeout=30_000)
+        assert "《" in card.inner_text() and "「" in card.inner_text()
+        card.click()
+        page.locator("#clause-viewer mark").wait_for(timeout=10_000)
+        assert "最高不超过18层" in page.locator("#clause-viewer mark").inner_text()
+        page.get_by_role("tab", name="文档库").click()
+        page.locator("#document-picker input").click()
+        page.get_by_role("option", name="赤峰市推动城乡建设绿色发展实施方案").click()
+        page.locator("#document-view").get_by_text("建设人与自然和谐共生的美丽城市").first.wait_for(timeout=10_000)
+        page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
+        browser.close()
+    assert outside == []  # air-gapped networks: the page loads nothing from the internet
