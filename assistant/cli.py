@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ingest = commands.add_parser("ingest", help="解析文档并建立（或更新）索引")
     ingest.add_argument("paths", nargs="*", type=Path, help="文件或目录（默认：配置的语料目录）")
+    ingest.add_argument("--rebuild", action="store_true", help="即使文档未变也重建索引（索引损坏时使用）")
 
     clauses = commands.add_parser("clauses", help="打印一份文档的条款树，便于核对解析结果")
     clauses.add_argument("document", help="文档 ID（见 ingest 的输出），或一个文件路径（直接解析，不需索引）")
@@ -61,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     try:
         if args.command == "ingest":
-            return run_ingest(settings, args.paths)
+            return run_ingest(settings, args.paths, args.rebuild)
         if args.command == "clauses":
             return run_clauses(settings, args.document)
         if args.command == "serve":
@@ -74,9 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IndexNotFoundError, LoadError, ValueError, LibraryError) as error:
         console.print(f"[red]错误：[/red]{error}")
         return 1
+    except (OSError, sqlite3.Error) as error:  # disk full, no permission: the live index is untouched
+        reason = getattr(error, "strerror", None) or error
+        console.print(f"[red]错误：[/red]写入失败（{reason}），可能是磁盘已满或没有写权限；原有索引未改动。")
+        return 1
 
 
-def run_ingest(settings: Settings, paths: list[Path]) -> int:
+def run_ingest(settings: Settings, paths: list[Path], rebuild: bool = False) -> int:
     """Add the given files to the corpus folder (if any), then index the whole folder."""
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -98,7 +104,7 @@ def run_ingest(settings: Settings, paths: list[Path]) -> int:
     with _progress() as progress:
         task = progress.add_task("向量化条款", total=None)
         report = build_index(parsed.documents, settings.index_path, embedder, settings.chunk_max_tokens,
-                             on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                             on_progress=lambda done, total: progress.update(task, completed=done, total=total), force=rebuild)
     summary = Table(title="索引完成" if not report.unchanged else "索引已是最新，未作改动")
     for column in ("文档", "条款", "检索片段", "新向量化", "跳过的文件", "用时"):
         summary.add_column(column, justify="right")

@@ -20,6 +20,8 @@ _YEAR = re.compile(r"(20\d\d)年")
 _CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|项|个)")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
 _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?:不同|区别|差异|差别|异同)$|(?:各|分别)(?:是|为)?多少$|一样吗$|相同吗$|一致吗$")
+_MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
+_TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 _PARENT_LEVELS = ("自治区", "省")
@@ -108,7 +110,9 @@ class QueryAnalyser:
         """What the question is about, as a phrase: "济宁县城新建住宅最高不超过几层？" → "县城新建住宅最高不超过几层"."""
         topic = self._pattern.sub(" ", text) if self._pattern else text
         topic = _COMPARISON_TAIL.sub("", re.sub(r"[？?！!。\s]+", " ", topic).strip())
-        return _EDGE_WORDS.sub("", topic.replace(" ", "")) or text.strip()
+        topic = _EDGE_WORDS.sub("", topic.replace(" ", "")) or text.strip()
+        topic = _MARKUP.sub("", topic)  # echoed into Markdown/HTML answers: never markup
+        return topic if len(topic) <= _TOPIC_CHARS else topic[:_TOPIC_CHARS] + "…"
 
     def _complete(self, question: str, previous: str, own_docs: list[str]) -> str:
         """A follow-up completed with what it leaves out: "那阿拉善呢？" after "赤峰县城新建住宅最高几层"

@@ -66,7 +66,7 @@ class PolicyAssistant:
         notice: a client shows the final Answer in place of the streamed text.
         """
         started = time.perf_counter()
-        question = _checked(question)
+        question, history = _checked(question), _clean_history(history)
         mode = mode or self.settings.answer_mode
         if mode not in ("auto", "extractive", "llm"):
             raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）", "bad_mode")
@@ -135,8 +135,16 @@ class PolicyAssistant:
         return Answer(question=intent.question, answer=text, answerable=True, citations=[citation], mode="extractive")
 
 
+# Control and invisible characters, and lone surrogates (valid JSON escapes, but not encodable text).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+
+
+def _clean_history(history: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    return [{"role": str(m.get("role", "")), "content": _UNPRINTABLE.sub("", str(m.get("content", "")))} for m in history]
+
+
 def _checked(question: str) -> str:
-    question = question.strip() if isinstance(question, str) else ""
+    question = _UNPRINTABLE.sub("", question).strip() if isinstance(question, str) else ""
     if not question:
         raise QuestionError("问题不能为空。", "empty_question")
     if len(question) > MAX_QUESTION_CHARS:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = Field(None, description="上传、删除文档所需的管理员密钥；未设置则禁止写操作")
     cors_origins: list[str] = Field(default_factory=list, description="允许跨域访问的来源（JSON 列表），如 [\"https://portal.example.gov.cn\"]")
     max_request_kb: int = Field(64, ge=1, description="问答请求体上限（KB）")
+    rate_limit_per_minute: int = Field(120, ge=0, description="每个密钥（无密钥时每个客户端地址）每分钟的请求上限；0＝不限")
     llm_retry_after_s: float = Field(30.0, ge=0, description="auto 模式下大模型失败后，多少秒内不再尝试")
 
     @property

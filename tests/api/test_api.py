@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 
-from tests.api.conftest import ADMIN_KEY, PORTAL, READER_KEY, Server
+from tests.servers import ADMIN_KEY, PORTAL, READER_KEY, Server
 
 AUTH = {"Authorization": f"Bearer {READER_KEY}"}
 QUESTION = "县城新建住宅最高几层"
