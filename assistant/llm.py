@@ -16,7 +16,7 @@ from langchain_openai import ChatOpenAI
 
 import prompts
 from assistant.answer import Answer, Citation
-from assistant.checks import CheckResult, check_answer, citations
+from assistant.checks import check_answer, citations
 from assistant.findings import Findings
 from assistant.retrieval import best_sentence
 from assistant.settings import Settings
@@ -33,11 +33,7 @@ class LLMUnavailableError(Exception):
 
 
 class AnswerRejectedError(Exception):
-    """The model answered, but its citations or numbers do not hold up."""
-
-    def __init__(self, check: CheckResult) -> None:
-        super().__init__(check.describe())
-        self.check = check
+    """The model answered, but its citations or numbers do not hold up; the message says why."""
 
 
 @dataclass
@@ -113,8 +109,10 @@ class LLMAnswerer:
         by_number = {s.n: s for s in sources}
         check = check_answer(text, {n: s.clause.text for n, s in by_number.items()})
         if not check.ok:
-            raise AnswerRejectedError(check)
+            raise AnswerRejectedError(check.describe())
         cited = [by_number[n] for n in citations(text)]
+        if not cited and _NOT_FOUND not in text:  # e.g. a model talked into repeating its instructions
+            raise AnswerRejectedError("回答没有引用任何来源")
         answer_citations = [Citation.of(s.n, self.documents[s.doc_id].meta, s.clause,
                                         s.quote or best_sentence(s.clause.text, text)) for s in cited]
         answerable = bool(cited) and _NOT_FOUND not in text
