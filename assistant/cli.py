@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="启动服务：HTTP API 与网页界面（首次启动时先建立索引）")
     serve.add_argument("--host", help="监听地址（默认取 POLICY_HOST，127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认取 POLICY_PORT，7860）")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="工作进程数（默认 1）。大于 1 时只提供 HTTP API（网页界面需单进程），宜配合 POLICY_CHROMA_URL")
 
     evaluate = commands.add_parser("eval", help="用评测集评测回答质量，可与基线比较")
     evaluate.add_argument("--dataset", type=Path, help="JSONL 评测集（默认 eval/datasets/policy_qa.jsonl）")
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clauses":
             return run_clauses(settings, args.document)
         if args.command == "serve":
-            return run_serve(settings, args.host, args.port)
+            return run_serve(settings, args.host, args.port, args.workers)
         if args.command == "eval":
             return run_eval(settings, args)
         if args.command == "ask":
@@ -104,7 +106,8 @@ def run_ingest(settings: Settings, paths: list[Path], rebuild: bool = False) -> 
     with _progress() as progress:
         task = progress.add_task("向量化条款", total=None)
         report = build_index(parsed.documents, settings.index_path, embedder, settings.chunk_max_tokens,
-                             on_progress=lambda done, total: progress.update(task, completed=done, total=total), force=rebuild)
+                             on_progress=lambda done, total: progress.update(task, completed=done, total=total), force=rebuild,
+                             chroma_url=settings.chroma_url)
     summary = Table(title="索引完成" if not report.unchanged else "索引已是最新，未作改动")
     for column in ("文档", "条款", "检索片段", "新向量化", "跳过的文件", "用时"):
         summary.add_column(column, justify="right")
@@ -124,7 +127,7 @@ def run_clauses(settings: Settings, document: str) -> int:
     if path.is_file():
         parsed = parse_file(path, settings.max_file_bytes)
     else:
-        index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model))
+        index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url)
         if document not in index.documents:
             raise ValueError(f"索引中没有文档“{document}”。可用：{'、'.join(index.documents)}")
         parsed = index.documents[document]
@@ -152,17 +155,24 @@ def run_ask(settings: Settings, question: str, documents: list[str] | None, as_j
     return 0
 
 
-def run_serve(settings: Settings, host: str | None, port: int | None) -> int:
+def run_serve(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
     import uvicorn
 
     from assistant.api.app import create_app
     from assistant.library import Library
 
-    library = Library(settings)
+    if workers < 1:
+        raise ValueError("--workers 至少为 1。")
+    host, port = host or settings.host, port or settings.port
+    library = Library(settings)  # with several workers: builds a missing index once, and fails clearly on a bad one
     with _progress() as progress:
         task = progress.add_task("加载索引（首次启动会先建立索引）", total=None)
         library.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-    host, port = host or settings.host, port or settings.port
+    if workers > 1:
+        del library  # each worker opens its own
+        console.print(f"政策通 API 已启动（{workers} 个工作进程）：http://{host}:{port}/docs", highlight=False)
+        uvicorn.run("assistant.api.app:create_worker_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
+        return 0
     console.print(f"政策通已启动：网页 http://{host}:{port}/   API 文档 http://{host}:{port}/docs", highlight=False)
     uvicorn.run(create_app(settings, library), host=host, port=port, log_level="warning")
     return 0
@@ -207,7 +217,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 def run_search(settings: Settings, query: str, k: int) -> int:
     from assistant.retrieval import HybridRetriever, best_sentence
 
-    index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model))
+    index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url)
     for rank, hit in enumerate(HybridRetriever(index).search(query, k), start=1):
         meta = index.documents[hit.chunk.doc_id].meta
         console.print(f"[bold]{rank}.[/bold] 《{meta.title}》 {meta.doc_number} [cyan]{hit.chunk.path}[/cyan]"

@@ -7,6 +7,7 @@ Removed files are moved to `data_dir/removed/`, never deleted.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -22,8 +23,9 @@ from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.models import DocumentMeta
 from ingest.pipeline import make_doc_id, parse_file, parse_paths
 from vectorstore.embedders import Embedder, make_embedder
-from vectorstore.index import PolicyIndex, build_index, current_build
+from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index, current_build
 
+logger = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z_\-.\u4e00-\u9fff（）()]+")
 
 
@@ -41,6 +43,8 @@ class Library:
         self._embedder = embedder
         self._assistant: PolicyAssistant | None = None
         self._write_lock = threading.Lock()  # one add/remove at a time; reads never wait for it
+        self._load_lock = threading.Lock()  # one index load at a time; reads keep the old index meanwhile
+        self._unloadable: Path | None = None  # a live build that failed to load: not retried on every request
 
     @property
     def embedder(self) -> Embedder:
@@ -56,14 +60,16 @@ class Library:
     def assistant(self) -> PolicyAssistant:
         if self._assistant is None:
             raise LibraryError("索引尚未就绪，请稍后再试。", "not_ready", 503)
+        self._follow_live_build()
         return self._assistant
 
     def open(self, on_progress: Callable[[int, int], None] | None = None) -> None:
-        """Load the index, building it from the corpus folder first if there is none."""
+        """Load the index, building it from the corpus folder first if there is none; ready means warm."""
         if current_build(self.settings.index_path) is None:
             self._rebuild(on_progress)
         else:
-            self._assistant = PolicyAssistant(PolicyIndex.open(self.settings.index_path, self.embedder), self.settings)
+            self._assistant = self._load()
+        self.assistant.index.warm_up()
 
     def add(self, file_name: str, data: bytes) -> tuple[DocumentMeta, bool]:
         """Add (or replace, by file name) a document; returns its metadata and whether it replaced one."""
@@ -107,8 +113,27 @@ class Library:
         parsed = parse_paths([self.settings.corpus_path], self.settings.max_file_bytes)
         if not parsed.documents:
             raise LibraryError(f"语料目录 {self.settings.corpus_path} 中没有可建索引的文档。", "empty_corpus", 409)
-        build_index(parsed.documents, self.settings.index_path, self.embedder, self.settings.chunk_max_tokens, on_progress)
-        self._assistant = PolicyAssistant(PolicyIndex.open(self.settings.index_path, self.embedder), self.settings)
+        with self._load_lock:
+            build_index(parsed.documents, self.settings.index_path, self.embedder, self.settings.chunk_max_tokens, on_progress,
+                        chroma_url=self.settings.chroma_url)
+            self._assistant = self._load()
+
+    def _load(self) -> PolicyAssistant:
+        return PolicyAssistant(PolicyIndex.open(self.settings.index_path, self.embedder, self.settings.chroma_url), self.settings)
+
+    def _follow_live_build(self) -> None:
+        """Switch to a build another process made live: an `ingest` run beside the server, or an
+        upload through another worker. Costs one small file read per request."""
+        live = current_build(self.settings.index_path)
+        if live is None or live in (self._assistant.index.build, self._unloadable) or not self._load_lock.acquire(blocking=False):
+            return
+        try:
+            self._assistant = self._load()
+        except IndexNotFoundError:
+            logger.exception("新索引 %s 无法加载，继续使用 %s", live, self._assistant.index.build)
+            self._unloadable = live
+        finally:
+            self._load_lock.release()
 
     def _same_content(self, content_hash: str, exclude: Path) -> str | None:
         if self._assistant is None:

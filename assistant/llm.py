@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
 
 import prompts
 from assistant.answer import Answer, Citation
@@ -48,6 +47,8 @@ class LLMAnswerer:
     def __init__(self, settings: Settings, documents: dict[str, Document]) -> None:
         self.settings = settings
         self.documents = documents
+        from langchain_openai import ChatOpenAI  # here, not at the top: it adds ~1 s to every start-up
+
         self._chat = ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url, api_key=settings.llm_api_key,
                                 timeout=settings.llm_timeout_s, max_retries=0, temperature=0)
 

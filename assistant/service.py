@@ -45,7 +45,7 @@ class PolicyAssistant:
 
     @classmethod
     def open(cls, settings: Settings) -> PolicyAssistant:
-        return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model)), settings)
+        return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url), settings)
 
     def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
             documents: Collection[str] | None = None, regions: Collection[str] = (), levels: Collection[str] = ()) -> Answer:

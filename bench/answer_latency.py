@@ -1,6 +1,6 @@
 """Extractive answer latency on the bundled corpus: p50/p95/p99 over the evaluation questions.
 
-    python bench/answer_latency.py [--rounds 2]
+    python -m bench.answer_latency [--rounds 2]
 
 Uses the configured index (run `policy-assistant ingest` first); writes bench/results/answer_latency.json.
 """

@@ -2,7 +2,7 @@
 questions, stopping by itself; reports errors, lost responses and latency percentiles.
 
     policy-assistant serve &          # (POLICY_RATE_LIMIT_PER_MINUTE=0 for a load test)
-    python bench/load_test.py --url http://127.0.0.1:7860 --clients 20 --questions 1000
+    python -m bench.load_test --url http://127.0.0.1:7860 --clients 20 --questions 1000
 
 Writes bench/results/load_test.json.
 """

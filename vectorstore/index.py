@@ -29,7 +29,7 @@ import numpy as np
 
 from ingest.chunks import make_chunks
 from ingest.models import Chunk, Document
-from vectorstore.chroma_store import ChromaStore
+from vectorstore.chroma_store import ChromaStore, drop_server_collection, server_heartbeat
 from vectorstore.embedders import Embedder
 from vectorstore.embedding_cache import EmbeddingCache
 from vectorstore.keyword import KeywordIndex
@@ -53,24 +53,26 @@ class BuildReport:
 
 
 def build_index(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
-                on_progress: Callable[[int, int], None] | None = None, force: bool = False) -> BuildReport:
+                on_progress: Callable[[int, int], None] | None = None, force: bool = False,
+                chroma_url: str = "") -> BuildReport:
     """Index `documents` as the new live index (replacing the previous content).
 
     `on_progress(done, total)` reports embedding progress over the chunks. Ingests of the same
-    index run one at a time.
+    index run one at a time. With `chroma_url` the vectors go to that Chroma server, the rest
+    (documents, chunks, keyword index) to `index_dir` as always.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".ingest.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build(documents, index_dir, embedder, max_tokens, on_progress, force)
+        return _build(documents, index_dir, embedder, max_tokens, on_progress, force, chroma_url)
 
 
 def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_tokens: int,
-           on_progress: Callable[[int, int], None] | None, force: bool) -> BuildReport:
+           on_progress: Callable[[int, int], None] | None, force: bool, chroma_url: str) -> BuildReport:
     chunks = [chunk for document in documents for chunk in make_chunks(document, max_tokens, embedder.count_tokens)]
     clause_count = sum(len(d.clauses) for d in documents)
     live = current_build(index_dir)
-    if live is not None and not force and _same_content(live, chunks, embedder):
+    if live is not None and not force and _same_content(live, chunks, embedder, chroma_url):
         return BuildReport(live.name, len(documents), clause_count, len(chunks), 0, unchanged=True)
 
     cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder)
@@ -89,14 +91,16 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     staging = index_dir / _BUILDS / f".{name}.partial"
     try:
-        _write_build(staging, documents, chunks, vectors, embedder)
+        _write_build(staging, name, documents, chunks, vectors, embedder, chroma_url)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. disk full: leave nothing half-written behind
+        if chroma_url:
+            drop_server_collection(name, chroma_url)
         raise
     final = index_dir / _BUILDS / name
     staging.rename(final)
     _switch_pointer(index_dir, name)
-    _remove_old_builds(index_dir, keep={name, live.name if live else ""})
+    _remove_old_builds(index_dir, keep={name, live.name if live else ""}, chroma_url=chroma_url)
     return BuildReport(name, len(documents), clause_count, len(chunks), embedded, unchanged=False)
 
 
@@ -111,7 +115,7 @@ def current_build(index_dir: Path) -> Path | None:
 class PolicyIndex:
     """One loaded index build: documents and chunks in memory, vectors in Chroma."""
 
-    def __init__(self, build: Path, embedder: Embedder) -> None:
+    def __init__(self, build: Path, embedder: Embedder, chroma_url: str = "") -> None:
         self.build = build
         self.embedder = embedder
         documents = json.loads((build / "documents.json").read_text(encoding="utf-8"))
@@ -120,27 +124,36 @@ class PolicyIndex:
             self.chunks: list[Chunk] = [Chunk(**json.loads(line)) for line in lines]
         self.position = {chunk.chunk_id: i for i, chunk in enumerate(self.chunks)}
         self.keyword = KeywordIndex.load(build / "keyword")
-        self.vectors = ChromaStore(build / "chroma", embedder)
+        self.vectors = _vector_store(build, build.name, embedder, chroma_url)
 
     @classmethod
-    def open(cls, index_dir: Path, embedder: Embedder) -> PolicyIndex:
+    def open(cls, index_dir: Path, embedder: Embedder, chroma_url: str = "") -> PolicyIndex:
         build = current_build(index_dir)
         if build is None:
             raise IndexNotFoundError(f"索引不存在：{index_dir}。请先运行 `policy-assistant ingest` 建立索引。")
-        recorded = json.loads((build / "build.json").read_text(encoding="utf-8"))["embedder"]
-        if recorded != embedder.name:
-            raise IndexNotFoundError(f"索引由嵌入模型 {recorded} 建立，当前配置为 {embedder.name}。"
+        info = json.loads((build / "build.json").read_text(encoding="utf-8"))
+        if info["embedder"] != embedder.name:
+            raise IndexNotFoundError(f"索引由嵌入模型 {info['embedder']} 建立，当前配置为 {embedder.name}。"
                                      "请重新运行 `policy-assistant ingest`。")
+        if info.get("chroma_server", False) != bool(chroma_url):
+            where = "Chroma 服务器" if chroma_url else "索引目录"
+            raise IndexNotFoundError(f"当前配置要求向量存放在{where}中，而现有索引不是这样建立的。"
+                                     "请运行 `policy-assistant ingest --rebuild`。")
         try:
-            if not (build / "chroma").is_dir():
-                raise FileNotFoundError("chroma")  # Chroma would silently create an empty store
-            index = cls(build, embedder)
+            index = cls(build, embedder, chroma_url)
             if index.vectors.count() != len(index.chunks):
                 raise ValueError("vector count does not match the chunks")
-        except Exception as error:  # a damaged build fails in many ways (JSON, bm25s, Chroma, SQLite)
+        except Exception as error:  # a damaged build fails in many ways (JSON, bm25s, Chroma, SQLite, network)
+            if chroma_url and _unreachable(chroma_url):
+                raise IndexNotFoundError(f"无法连接 Chroma 服务器 {chroma_url}，请确认它已启动（`chroma run`）。") from error
             raise IndexNotFoundError(f"索引已损坏（{type(error).__name__}）：{build}。请运行 "
                                      "`policy-assistant ingest --rebuild` 重建（文档不受影响）。") from error
         return index
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait ~2 s for: the word dictionary and the embedding model."""
+        self.keyword_scores("政策")
+        self._query_vector("政策")
 
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk, indexed like `self.chunks`."""
@@ -159,15 +172,32 @@ class PolicyIndex:
         self.vectors.close()
 
 
-def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder) -> bool:
-    if not ((build / "chroma").is_dir() and (build / "keyword").is_dir()):
+def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder, chroma_url: str) -> bool:
+    if not ((chroma_url or (build / "chroma").is_dir()) and (build / "keyword").is_dir()):
         return False  # a damaged build is never "unchanged"
     info = json.loads((build / "build.json").read_text(encoding="utf-8"))
-    return info.get("embedder") == embedder.name and info.get("chunk_ids") == [c.chunk_id for c in chunks]
+    return (info.get("embedder") == embedder.name and info.get("chroma_server", False) == bool(chroma_url)
+            and info.get("chunk_ids") == [c.chunk_id for c in chunks])
 
 
-def _write_build(folder: Path, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray,
-                 embedder: Embedder) -> None:
+def _vector_store(folder: Path, name: str, embedder: Embedder, chroma_url: str, create: bool = False) -> ChromaStore:
+    if chroma_url:
+        return ChromaStore.on_server(chroma_url, name, embedder, create)
+    if not create and not (folder / "chroma").is_dir():
+        raise FileNotFoundError(folder / "chroma")  # Chroma would silently create an empty store
+    return ChromaStore.local(folder / "chroma", embedder, create)
+
+
+def _unreachable(chroma_url: str) -> bool:
+    try:
+        server_heartbeat(chroma_url)
+    except Exception:  # any failure to reach it means the same to the user
+        return True
+    return False
+
+
+def _write_build(folder: Path, name: str, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray,
+                 embedder: Embedder, chroma_url: str) -> None:
     folder.mkdir(parents=True)
     (folder / "documents.json").write_text(json.dumps([d.to_dict() for d in documents], ensure_ascii=False),
                                            encoding="utf-8")
@@ -176,13 +206,13 @@ def _write_build(folder: Path, documents: list[Document], chunks: list[Chunk], v
             out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
     KeywordIndex.build([c.indexed_text for c in chunks]).save(folder / "keyword")
     meta_by_doc = {d.doc_id: d.meta for d in documents}
-    store = ChromaStore(folder / "chroma", embedder)
+    store = _vector_store(folder, name, embedder, chroma_url, create=True)
     store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "is_preamble": c.is_preamble,
                                  "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
                                 for c in chunks])
     store.close()
     # build.json last: its presence marks a complete build
-    info = {"embedder": embedder.name, "documents": len(documents), "chunks": len(chunks),
+    info = {"embedder": embedder.name, "chroma_server": bool(chroma_url), "documents": len(documents), "chunks": len(chunks),
             "chunk_ids": [c.chunk_id for c in chunks], "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     (folder / "build.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     _fsync_tree(folder)
@@ -197,12 +227,14 @@ def _switch_pointer(index_dir: Path, name: str) -> None:
     os.replace(temporary, index_dir / _POINTER)
 
 
-def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
+def _remove_old_builds(index_dir: Path, keep: set[str], chroma_url: str) -> None:
     """Keep the new build and the one it replaced (readers may still hold it); drop the rest,
     including partial builds left by an interrupted ingest."""
     for build in (index_dir / _BUILDS).iterdir():
         if build.name not in keep:
             shutil.rmtree(build, ignore_errors=True)
+            if chroma_url:
+                drop_server_collection(build.name.removeprefix(".").removesuffix(".partial"), chroma_url)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -79,3 +79,12 @@ def create_app(settings: Settings, library: Library, with_ui: bool = True) -> Fa
 
         mount_ui(app, library)
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """One of several uvicorn workers (`serve --workers N`): the API only, since the Gradio UI keeps
+    per-process session state; settings come from the environment the workers inherit."""
+    settings = Settings()
+    library = Library(settings)
+    library.open()
+    return create_app(settings, library, with_ui=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import chain
@@ -107,9 +108,9 @@ async def delete_document(doc_id: str, library: LibraryDep) -> dict[str, Any]:
 
 
 @router.get("/healthz", tags=["运维"])
-def healthz() -> dict[str, str]:
-    """进程存活。"""
-    return {"status": "ok"}
+def healthz() -> dict[str, str | int]:
+    """进程存活；worker 为应答的工作进程号（多进程部署时便于排查）。"""
+    return {"status": "ok", "worker": os.getpid()}
 
 
 @router.get("/readyz", tags=["运维"])

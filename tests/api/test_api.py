@@ -4,6 +4,7 @@ official `openai` client."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ QUESTION = "县城新建住宅最高几层"
 
 
 def test_health_and_readiness(server: Server) -> None:
-    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok", "worker": os.getpid()}  # served in-process here
     assert httpx.get(f"{server.url}/readyz").json() == {"ready": True, "documents": 5}
 
 

@@ -1,0 +1,98 @@
+"""Beyond one process: vectors on a Chroma server (`chroma run` on loopback), the API served by
+several uvicorn workers sharing it and the index folder. An upload through one worker must be
+answered by every worker; a removed build's collection must leave the server."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bench.server import free_port, wait_ready
+from tests.conftest import CORPUS
+
+ADMIN = "admin-key-chroma"
+NEW_DOCUMENT = "某旗冬季清洁取暖方案\n一、工作目标\n到2026年，全旗清洁取暖率达到91%。\n"
+_STOP_TIMEOUT_S = 30
+
+
+def _start(command: list[str], environment: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=_STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    assert chroma, "the chroma CLI comes with the chromadb package"
+    port = free_port()
+    process = _start([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
+                      "--port", str(port)])
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/api/v2/heartbeat", process)
+    yield url
+    _stop(process)
+
+
+@pytest.fixture(scope="module")
+def workers_url(chroma_url: str, tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("shared-data")
+    shutil.copytree(CORPUS, data / "corpus")
+    (data / "index").mkdir()
+    shutil.copy(corpus_index_dir / "embeddings.sqlite", data / "index")  # vectors cached: nothing is embedded again
+    port = free_port()
+    environment = {"POLICY_DATA_DIR": str(data), "POLICY_CHROMA_URL": chroma_url, "POLICY_ADMIN_KEY": ADMIN,
+                   "POLICY_RATE_LIMIT_PER_MINUTE": "0", "POLICY_ANSWER_MODE": "extractive", "PATH": str(Path(sys.executable).parent)}
+    process = _start([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2", "--port", str(port)], environment)
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/readyz", process)
+    yield url
+    _stop(process)
+
+
+def _collections(chroma_url: str) -> set[str]:
+    listed = httpx.get(f"{chroma_url}/api/v2/tenants/default_tenant/databases/default_database/collections").json()
+    return {collection["name"] for collection in listed}
+
+
+def _ask(url: str, question: str) -> dict:
+    response = httpx.post(f"{url}/api/ask", json={"question": question}, timeout=30)  # a new connection each time
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_several_workers_answer_from_the_chroma_server(workers_url: str, chroma_url: str) -> None:
+    workers = {httpx.get(f"{workers_url}/healthz").json()["worker"] for _ in range(40)}
+    assert len(workers) == 2
+    assert len(_collections(chroma_url)) == 1  # the vectors live on the server, one collection per build
+    for _ in range(10):
+        answer = _ask(workers_url, "县城新建住宅最高几层")
+        assert "18层" in answer["answer"]
+        assert {"chifeng-2023-green-development", "tongliao-2023-green-development"} <= {c["doc_id"] for c in answer["citations"]}
+
+
+def test_an_upload_through_one_worker_is_answered_by_every_worker(workers_url: str, chroma_url: str) -> None:
+    before = _collections(chroma_url)
+    uploaded = httpx.post(f"{workers_url}/api/documents", headers={"Authorization": f"Bearer {ADMIN}"},
+                          files={"file": ("qi-heating.txt", NEW_DOCUMENT.encode())}, timeout=120)
+    assert uploaded.status_code == 201, uploaded.text
+    for _ in range(20):  # keyword and vector search both come from the new build in whichever worker answers
+        answer = _ask(workers_url, "全旗清洁取暖率要达到多少")
+        assert answer["answerable"] and "91%" in answer["answer"]
+        assert answer["citations"][0]["doc_id"] == "qi-heating"
+
+    removed = httpx.delete(f"{workers_url}/api/documents/qi-heating", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120)
+    assert removed.status_code == 200
+    for _ in range(20):
+        assert "qi-heating" not in {c["doc_id"] for c in _ask(workers_url, "全旗清洁取暖率要达到多少")["citations"]}
+    after = _collections(chroma_url)
+    assert len(after) == 2 and not before & after  # the live build and the one it replaced; the first one dropped
