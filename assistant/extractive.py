@@ -9,6 +9,7 @@ that have no such provision.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Citation
@@ -42,6 +43,7 @@ def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
     groups = _groups(pairs[: len(findings.answering)])
     also = _groups(pairs[len(findings.answering):])
     missing = [_no_provision(documents[d], intent.topic) for d in findings.missing]
+    labels = _labels(documents, [e.doc_id for e in supporting] + findings.missing)
     if not groups:
         related = [Citation.of(n, documents[e.doc_id], e.clause, e.sentence.strip(), related_only=True)
                    for n, e in enumerate(findings.related, start=1)]
@@ -50,12 +52,12 @@ def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
         return Answer(question=intent.question, answer=text.strip(), answerable=False, citations=related,
                       mode="extractive")
     if intent.department:
-        direct = _department_lines(groups, documents)
+        direct = _department_lines(groups, labels)
     elif intent.comparison and (len(groups) > 1 or missing):
-        direct = _comparison_table(groups, findings, documents)
+        direct = _comparison_table(groups, findings, labels)
     else:
-        direct = _direct_lines(groups, documents)
-    parts = [direct, _also_lines(also, documents), "".join(missing), _sources_section(groups + also, documents)]
+        direct = _direct_lines(groups, labels)
+    parts = [direct, _also_lines(also, labels), "".join(missing), _sources_section(groups + also, documents)]
     return Answer(question=intent.question, answer="\n\n".join(p for p in parts if p), answerable=True,
                   citations=citations, mode="extractive")
 
@@ -67,13 +69,13 @@ def _quote(evidence: Evidence, department: bool) -> str:
     return evidence.sentence.strip()
 
 
-def _also_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+def _also_lines(groups: list[_Group], labels: dict[str, str]) -> str:
     if not groups:
         return ""
     lines = ["其他文件的相关规定（适用范围或表述不同）："]
     for group in groups:
         for evidence, citation in group.members:
-            lines.append(f"- **{_short(documents[evidence.doc_id])}** {_where(citation)}：{_sentence(group.fragment)}[{citation.n}]")
+            lines.append(f"- **{labels[evidence.doc_id]}** {_where(citation)}：{_sentence(group.fragment)}[{citation.n}]")
     return "\n".join(lines)
 
 
@@ -85,27 +87,31 @@ def _groups(pairs: list[tuple[Evidence, Citation]]) -> list[_Group]:
     return list(groups.values())
 
 
-def _short(meta: DocumentMeta) -> str:
-    return meta.short_name or meta.region or meta.title
+def _labels(documents: dict[str, DocumentMeta], doc_ids: list[str]) -> dict[str, str]:
+    """How the answer names each document: its short name, or its title where short names would be
+    ambiguous (a city with several plans)."""
+    short = {d: documents[d].short_name or documents[d].region or documents[d].title for d in doc_ids}
+    taken = Counter(short[d] for d in set(doc_ids))
+    return {d: name if taken[name] == 1 else documents[d].title for d, name in short.items()}
 
 
 def _where(citation: Citation) -> str:
     return f"{citation.clause}「{citation.heading}」"
 
 
-def _direct_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+def _direct_lines(groups: list[_Group], labels: dict[str, str]) -> str:
     if len(groups) == 1 and len(groups[0].members) == 1:
         group = groups[0]
         return f"**答：** {_sentence(group.fragment)}{group.markers}"
     lines = ["**答：**"]
     for group in groups:
-        names = "、".join(_short(documents[e.doc_id]) for e, _ in group.members)
+        names = "、".join(labels[e.doc_id] for e, _ in group.members)
         lines.append(f"- **{names}**：{_sentence(group.fragment)}{group.markers}"
                      + (f"（见 {_where(group.members[0][1])}）" if len(group.members) == 1 else ""))
     return "\n".join(lines)
 
 
-def _department_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) -> str:
+def _department_lines(groups: list[_Group], labels: dict[str, str]) -> str:
     lines = ["**答：**"]
     for group in groups:
         for evidence, citation in group.members:
@@ -113,16 +119,16 @@ def _department_lines(groups: list[_Group], documents: dict[str, DocumentMeta]) 
             others = [u for u in clause.units if u not in clause.lead_units]
             units = (f"牵头单位：{'、'.join(clause.lead_units)}" + (f"；配合单位：{'、'.join(others)}" if others else "")
                      if clause.lead_units else f"责任单位：{'、'.join(clause.units)}")
-            lines.append(f"- **{_short(documents[evidence.doc_id])} {_where(citation)}**：{units}。[{citation.n}]")
+            lines.append(f"- **{labels[evidence.doc_id]} {_where(citation)}**：{units}。[{citation.n}]")
     return "\n".join(lines)
 
 
-def _comparison_table(groups: list[_Group], findings: Findings, documents: dict[str, DocumentMeta]) -> str:
+def _comparison_table(groups: list[_Group], findings: Findings, labels: dict[str, str]) -> str:
     rows = ["| 文件 | 条款 | 规定/指标 |", "|---|---|---|"]
     for group in groups:
         for evidence, citation in group.members:
-            rows.append(f"| {_short(documents[evidence.doc_id])} | {citation.clause} | {_sentence(group.fragment)}[{citation.n}] |")
-    rows += [f"| {_short(documents[d])} | — | 未作规定 |" for d in findings.missing]
+            rows.append(f"| {labels[evidence.doc_id]} | {citation.clause} | {_sentence(group.fragment)}[{citation.n}] |")
+    rows += [f"| {labels[d]} | — | 未作规定 |" for d in findings.missing]
     return "**答：** 各文件的规定如下（文件全称、文号见“依据”）：\n\n" + "\n".join(rows)
 
 

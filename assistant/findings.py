@@ -8,7 +8,7 @@ a named document that does not is reported as missing, never replaced by another
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.evidence import Evidence, EvidenceFinder
 from assistant.numbers import quantities
@@ -21,6 +21,7 @@ _FRAGMENT_COVERED = 0.5
 _CLOSE_TO_BEST = 0.2
 _SECOND_CLAUSE_GAP = 0.1  # without named documents, documents this close to the best answer are shown too
 _PER_DOCUMENT = 6
+_SEARCHED_ONE_BY_ONE = 8  # named documents searched each on its own; more (a city with many plans) share one search
 _GLOBAL = 30
 _RELATED = 2
 
@@ -44,6 +45,8 @@ class Researcher:
     def candidates(self, intent: QueryIntent, scope: Collection[str] | None = None) -> dict[str, list[Hit]]:
         """Retrieved chunks by document: each named document searched on its own, else one search."""
         named = [d for d in intent.doc_ids if scope is None or d in scope]
+        if len(named) > _SEARCHED_ONE_BY_ONE:
+            return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=named))
         if named:
             return {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
         return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
@@ -57,6 +60,8 @@ class Researcher:
     def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
         """What the documents in `scope` (all when None) say about the question."""
         named = [d for d in intent.doc_ids if scope is None or d in scope]
+        if len(named) > _SEARCHED_ONE_BY_ONE:  # a place with many documents: they bound the search, like a filter
+            return self.find(replace(intent, doc_ids=[]), scope=named)
         per_document = self.candidates(intent, scope)
         terms = self.finder.terms(intent, self.names)
         answering = [e for hits in per_document.values() for e in _answering(self.finder.ranked(hits, intent, terms), intent)]
@@ -77,9 +82,9 @@ class Researcher:
     def _related(self, intent: QueryIntent, terms: dict[str, float], exclude: set[str],
                  scope: Collection[str] | None) -> list[Evidence]:
         """The closest clauses outside the asked documents, shown as clearly labelled context."""
-        allowed = None if scope is None and not exclude else \
-            {d for d in (scope or self.retriever.index.documents) if d not in exclude}
-        per_document = _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=allowed))
+        allowed = None if scope is None else [d for d in scope if d not in exclude]
+        hits = [h for h in self.retriever.search(intent.text, _GLOBAL, doc_ids=allowed) if h.chunk.doc_id not in exclude]
+        per_document = _by_document(hits)
         found = [ranked[0] for hits in per_document.values() if (ranked := self.finder.ranked(hits, intent, terms))]
         return sorted(found, key=lambda e: -e.coverage)[:_RELATED]
 

@@ -35,18 +35,19 @@ class Hit:
 class HybridRetriever:
     def __init__(self, index: PolicyIndex) -> None:
         self.index = index
-        self._chunk_docs = np.array([chunk.doc_id for chunk in index.chunks])
 
     def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The k best chunks for `query`, best first; only from `doc_ids` when given."""
         if doc_ids is not None and not doc_ids:
             return []
         keyword = self.index.keyword_scores(query)
-        if doc_ids is not None:
-            keyword = np.where(np.isin(self._chunk_docs, list(doc_ids)), keyword, 0.0)
-        keyword_ranks = {int(p): r for r, p in enumerate(np.argsort(-keyword, kind="stable")[:_CANDIDATES]) if keyword[p] > 0}
-        where = None if doc_ids is None else {"doc_id": {"$in": sorted(doc_ids)}}
-        vector_ranks = {p: r for r, (p, _) in enumerate(self.index.vector_search(query, _CANDIDATES, where))}
+        if doc_ids is None:
+            keyword_ranks = _ranks(keyword, np.arange(len(keyword)), positive_only=True)
+            vector_ranks = {p: r for r, (p, _) in enumerate(self.index.vector_search(query, _CANDIDATES))}
+        else:  # exact, over just these documents' chunks: the work follows their size, not the corpus's
+            positions = self.index.positions_of(doc_ids)
+            keyword_ranks = _ranks(keyword[positions], positions, positive_only=True)
+            vector_ranks = _ranks(self.index.vector_scores_at(query, positions), positions, positive_only=False)
         scores: dict[int, float] = {}
         for ranks in (keyword_ranks, vector_ranks):
             for position, rank in ranks.items():
@@ -61,6 +62,15 @@ class HybridRetriever:
         """Ids of the documents of the given regions and/or levels (a filter for callers)."""
         return {doc_id for doc_id, document in self.index.documents.items()
                 if (not regions or document.meta.region in regions) and (not levels or document.meta.level in levels)}
+
+
+def _ranks(scores: np.ndarray, positions: np.ndarray, positive_only: bool) -> dict[int, int]:
+    """Rank (0 = best) of the top candidates among `scores`, keyed by chunk position; ties go to
+    the earlier chunk."""
+    count = min(_CANDIDATES, len(scores))
+    top = np.argpartition(-scores, count - 1)[:count] if len(scores) > count else np.arange(len(scores))
+    top = top[np.lexsort((positions[top], -scores[top]))]
+    return {int(positions[i]): rank for rank, i in enumerate(top) if scores[i] > 0 or not positive_only}
 
 
 def best_sentence(text: str, query: str) -> str:

@@ -6,9 +6,9 @@ or, from a benchmark, `generate(Path("/tmp/corpus"), documents=2000, seed=7)`.
 
 The real documents in data/corpus are parsed with the project's own parser; their clauses become
 a pool (tasks under their section titles, 保障措施 tasks, 指导思想/目标 paragraphs, intros, the
-indicator table of the 通辽 appendix). Each synthetic document gets its own region (60-odd cities,
-leagues and counties in nine provinces, none of them a source region, so questions about the real
-documents keep one answer), 发文机关, 文号 and date, and 4–7 top-level sections recombined from
+indicator table of the 通辽 appendix). Each synthetic document gets its own region (70 cities,
+leagues, counties and banners in nine provinces, none of them a source region, so questions about
+the real documents keep one answer), 发文机关, 文号 and date, and 4–7 top-level sections recombined from
 clauses of all five sources. Variation that keeps most clause texts distinct (the benchmark embeds
 them): region and level words rewritten (赤峰市 → 包头市, 全盟 → 全市, 自治区 → 省, 牧区 → 农村),
 target years shifted, percentages and quantities perturbed (consistently within a document),
@@ -134,16 +134,16 @@ class Task:
 
 @dataclass
 class Pool:
-    groups: dict[str, list[Task]]
-    tasks: list[Task]
-    guarantees: list[Task]
-    guiding: list[tuple[str, str]]  # (source, "以习近平…为指导，…")
-    goals: list[tuple[str, tuple[str, ...]]]  # (source, ("到2025年，…", "到2035年，…"))
-    intros: list[tuple[str, str]]  # (source, "为贯彻落实…，制定本方案。")
-    sentences: list[tuple[str, str]]  # (source, a body sentence) to splice into other tasks
-    indicators: list[tuple[str, str, str]]  # (指标内容, next-to-last-year value, target value)
     provincial: frozenset[str]  # sources written by a province: their "自治区" can mean themselves
     source_regions: tuple[tuple[str, str], ...]  # (赤峰市, 赤峰) …
+    groups: dict[str, list[Task]] = field(default_factory=dict)  # section title → its tasks
+    tasks: list[Task] = field(default_factory=list)
+    guarantees: list[Task] = field(default_factory=list)  # tasks under 保障措施 / 组织实施
+    guiding: list[tuple[str, str]] = field(default_factory=list)  # (source, "以习近平…为指导，…")
+    goals: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (source, ("到2025年，…", "到2035年，…"))
+    intros: list[tuple[str, str]] = field(default_factory=list)  # (source, "为贯彻落实…，制定本方案。")
+    sentences: list[tuple[str, str]] = field(default_factory=list)  # (source, a body sentence) to splice into tasks
+    indicators: list[tuple[str, str, str]] = field(default_factory=list)  # (指标内容, next-to-last-year value, target)
 
 
 _GENERAL = ("指导思想", "总体目标", "主要目标", "总体要求", "工作目标")
@@ -162,8 +162,8 @@ def load_pool(source_dir: Path = SOURCE_DIR) -> Pool:
     documents = parse_paths([source_dir], MAX_SOURCE_BYTES).documents
     if not documents:
         raise SystemExit(f"no parsable documents in {source_dir}")
-    pool = Pool({}, [], [], [], [], [], [], [], frozenset(d.doc_id for d in documents if d.meta.level in ("自治区", "省")),
-                tuple((d.meta.region, d.meta.short_name) for d in documents if d.meta.level in ("盟市", "旗县")))
+    pool = Pool(provincial=frozenset(d.doc_id for d in documents if d.meta.level in ("自治区", "省")),
+                source_regions=tuple((d.meta.region, d.meta.short_name) for d in documents if d.meta.level in ("盟市", "旗县")))
     for document in documents:
         _collect(pool, document)
     _assign_families(pool)
@@ -223,7 +223,7 @@ def _collect_clause(pool: Pool, source: str, clause: Clause, by_path: dict[str, 
         return
     group = next((a.heading for a in ancestors if "。" not in a.text and "\n" not in a.text), "重点任务")
     task = Task(source, heading, tuple(sentences), group, order)
-    if any(word in ancestors[-1].heading for word in _CLOSING) if ancestors else False:
+    if ancestors and any(word in ancestors[-1].heading for word in _CLOSING):  # under 保障措施 / 组织实施
         pool.guarantees.append(task)
     else:
         pool.groups.setdefault(group, []).append(task)
@@ -294,6 +294,7 @@ def _localiser(region: Region, provincial: bool, sources: tuple[tuple[str, str],
 _PROTECTED = re.compile(r"(《[^》]*》|〔[^〕]*〕)")  # titles and 文号 of other documents keep their figures
 _QUANTITY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(%|个百分点|万平方米|万平米|平方公里|平方米|公里|公顷|米|层|个|处|座|家|户|所|项|条|张"
                        r"|万吨|吨|亿元|万元|亿立方米|万个|万人)")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?=\s*(?:年|—|-|至))")
 
 
@@ -307,7 +308,7 @@ def _vary_numbers(ctx: Context, text: str) -> str:
             ctx.memo[match.group()] = _perturb(ctx.rng, match.group(1), match.group(2)) + match.group(2)
         return ctx.memo[match.group()]
 
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return text
     parts = _PROTECTED.split(text)
     return "".join(part if i % 2 else _QUANTITY.sub(quantity, _YEAR.sub(year, part)) for i, part in enumerate(parts))
