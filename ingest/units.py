@@ -1,6 +1,6 @@
 """Responsible units: the parenthesised list after a task, e.g.
 "（市发展改革委、教育局等按照职责分工负责）", "（市住房城乡建设局牵头，市财政局等按照职责分工负责）",
-"（责任单位：市自然资源局、发展和改革委员会）".
+"（责任单位：市自然资源局、发展和改革委员会）", "（牵头单位：市住建局；配合单位：市发改委、市财政局）".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ _BLOCK = re.compile(
 )
 _ROLE_SUFFIXES = ("等按照职责分工负责", "按照职责分工负责", "等分工负责", "分工负责", "负责落实", "负责",
                   "牵头", "配合", "等")
-_LABEL = re.compile(r"^(?:责任单位|牵头单位|责任部门|牵头部门)[:：]")
+_LABEL = re.compile(r"^\s*(?:责任单位|牵头单位|责任部门|牵头部门|配合单位|配合部门)[:：]")
 # A unit written without its level ("教育局" after "市发展改革委") takes the level of the first unit.
 _LEVEL_PREFIXES = ("自治区", "省", "市", "盟", "县", "旗", "区")
 _OWN_PREFIXES = (*_LEVEL_PREFIXES, "国家", "国网", "中国", "内蒙古", "人民", "各", "全")
@@ -37,12 +37,12 @@ def parse_units(text: str) -> Units:
     blocks = _BLOCK.findall(text)
     if not blocks:
         return Units([], [])
-    content = _LABEL.sub("", blocks[-1]).split("。")[0]
+    content = blocks[-1].split("。")[0]
     units: list[str] = []
     lead: list[str] = []
     for segment in re.split(r"[，,；;]", content):
         is_lead = "牵头" in segment
-        names = _names(segment)
+        names = _names(_LABEL.sub("", segment))
         units.extend(name for name in names if name not in units)
         if is_lead:
             lead.extend(names)
