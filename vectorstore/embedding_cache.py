@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.embedders import Embedder
+from vectorstore.sqlite_cache import lookup
 
 _BATCH = 16
 
@@ -28,7 +29,7 @@ class EmbeddingCache:
         `on_progress(n)` reports each n texts done, cached ones included.
         """
         keys = [self._key(text) for text in texts]
-        found = self._lookup(keys)
+        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in lookup(self._db, "vectors", "vector", keys).items()}
         if on_progress and found:
             on_progress(len(found))
         missing = [i for i, key in enumerate(keys) if key not in found]
@@ -49,13 +50,3 @@ class EmbeddingCache:
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._embedder.name}\n{text}".encode()).hexdigest()
-
-    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            part = unique[start:start + 500]
-            rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})",
-                                    part)
-            found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
-        return found

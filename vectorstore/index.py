@@ -7,7 +7,7 @@ the embedding cache, so unchanged clauses are never embedded again.
 
     index_dir/
       CURRENT                 name of the live build
-      embeddings.sqlite       vector cache shared by all builds
+      embeddings.sqlite       vector and keyword-token caches shared by all builds
       builds/<name>/          documents.json, chunks.jsonl, build.json, keyword/, vectors.npy, chroma/
 
 Chroma answers searches over the whole corpus (HNSW, sub-linear); a search restricted to a few
@@ -35,7 +35,7 @@ from ingest.models import Chunk, Document
 from vectorstore.chroma_store import ChromaStore, drop_server_collection, server_heartbeat
 from vectorstore.embedders import Embedder
 from vectorstore.embedding_cache import EmbeddingCache
-from vectorstore.keyword import KeywordIndex
+from vectorstore.keyword import KeywordIndex, TokenCache
 
 _POINTER = "CURRENT"
 _BUILDS = "builds"
@@ -87,14 +87,17 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
         if on_progress:
             on_progress(done, len(chunks))
 
+    tokens = TokenCache(index_dir / "embeddings.sqlite")
     try:
         vectors, embedded = cache.embed([c.indexed_text for c in chunks], progress)
+        tokenized = tokens.tokenize([c.indexed_text for c in chunks])
     finally:
         cache.close()
+        tokens.close()
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     staging = index_dir / _BUILDS / f".{name}.partial"
     try:
-        _write_build(staging, name, documents, chunks, vectors, embedder, chroma_url)
+        _write_build(staging, name, documents, chunks, vectors, tokenized, embedder, chroma_url)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. disk full: leave nothing half-written behind
         if chroma_url:
@@ -217,14 +220,14 @@ def _unreachable(chroma_url: str) -> bool:
 
 
 def _write_build(folder: Path, name: str, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray,
-                 embedder: Embedder, chroma_url: str) -> None:
+                 tokenized: list[list[str]], embedder: Embedder, chroma_url: str) -> None:
     folder.mkdir(parents=True)
     (folder / "documents.json").write_text(json.dumps([d.to_dict() for d in documents], ensure_ascii=False),
                                            encoding="utf-8")
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as out:
         for chunk in chunks:
             out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
-    KeywordIndex.build([c.indexed_text for c in chunks]).save(folder / "keyword")
+    KeywordIndex.build(tokenized).save(folder / "keyword")
     np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
     meta_by_doc = {d.doc_id: d.meta for d in documents}
     store = _vector_store(folder, name, embedder, chroma_url, create=True)
