@@ -44,9 +44,8 @@ class Researcher:
 
     def candidates(self, intent: QueryIntent, scope: Collection[str] | None = None) -> dict[str, list[Hit]]:
         """Retrieved chunks by document: each named document searched on its own, else one search."""
+        intent, scope = _many_named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
-        if len(named) > _SEARCHED_ONE_BY_ONE:
-            return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=named))
         if named:
             return {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
         return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
@@ -59,9 +58,8 @@ class Researcher:
 
     def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
         """What the documents in `scope` (all when None) say about the question."""
+        intent, scope = _many_named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
-        if len(named) > _SEARCHED_ONE_BY_ONE:  # a place with many documents: they bound the search, like a filter
-            return self.find(replace(intent, doc_ids=[]), scope=named)
         per_document = self.candidates(intent, scope)
         terms = self.finder.terms(intent, self.names)
         answering = [e for hits in per_document.values() for e in _answering(self.finder.ranked(hits, intent, terms), intent)]
@@ -87,6 +85,15 @@ class Researcher:
         per_document = _by_document(hits)
         found = [ranked[0] for hits in per_document.values() if (ranked := self.finder.ranked(hits, intent, terms))]
         return sorted(found, key=lambda e: -e.coverage)[:_RELATED]
+
+
+def _many_named_as_scope(intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
+    """A place with many documents (a city with a dozen plans): they bound one search, like a
+    filter, instead of each being searched and reported missing on its own."""
+    named = [d for d in intent.doc_ids if scope is None or d in scope]
+    if len(named) > _SEARCHED_ONE_BY_ONE:
+        return replace(intent, doc_ids=[]), named
+    return intent, scope
 
 
 def _answering(ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
