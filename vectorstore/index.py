@@ -88,9 +88,10 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
             on_progress(done, len(chunks))
 
     tokens = TokenCache(index_dir / "embeddings.sqlite")
+    texts = [c.indexed_text for c in chunks]
     try:
-        vectors, embedded = cache.embed([c.indexed_text for c in chunks], progress)
-        tokenized = tokens.tokenize([c.indexed_text for c in chunks])
+        vectors, embedded = cache.embed(texts, progress)
+        tokenized = tokens.tokenize(texts)
     finally:
         cache.close()
         tokens.close()
