@@ -41,4 +41,6 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     mode: Literal["extractive", "llm"]
     notice: str = Field("", description="e.g. why LLM mode fell back to the extractive answer")
+    understood_as: str = Field("", description="the question as searched: a follow-up completed from the conversation; "
+                                               "send it back with the turn in `history` so the next follow-up builds on it")
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per step")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.numbers import CITATION, mentions, quantities
@@ -50,6 +51,18 @@ def check_answer(answer: str, sources: dict[int, str]) -> CheckResult:
     prose = _CLAUSE_PATH.sub(" ", CITATION.sub(" ", answer))
     unsupported = [m.text for m in mentions(prose) if m.quantity not in supported]
     return CheckResult(unknown_citations=[n for n in cited if n not in sources], unsupported_numbers=list(dict.fromkeys(unsupported)))
+
+
+def check_sentence(sentence: str, sources: dict[int, str], cited: Collection[int]) -> CheckResult:
+    """Check one sentence of an answer, so that an answer can be shown sentence by sentence.
+
+    A sentence that cites sources must name given sources, and its numbers must stand in those it cites. A
+    sentence that cites nothing ("**答：**", a clause ending in "；" before the marker) is held to `cited`, the
+    sources the answer has cited so far. An answer whose sentences all pass also passes check_answer.
+    """
+    if citations(sentence):
+        return check_answer(sentence, sources)
+    return check_answer(sentence, {n: sources[n] for n in cited if n in sources})
 
 
 def citations(answer: str) -> list[int]:

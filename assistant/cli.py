@@ -9,17 +9,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.library import LibraryError
+from assistant.library import Library, LibraryError
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
-from ingest.pipeline import add_to_corpus, parse_file, parse_paths
+from ingest.pipeline import parse_file
 from vectorstore.embedders import make_embedder
-from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index
+from vectorstore.errors import IndexUnavailableError
+from vectorstore.index import PolicyIndex
 
 console = Console()
 
@@ -62,7 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.add_argument("-k", type=int, default=5, help="返回条数")
 
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except (ValidationError, SettingsError) as error:
+        console.print(f"[red]配置错误：[/red]{_settings_problem(error)}", highlight=False)
+        return 2
     try:
         if args.command == "ingest":
             return run_ingest(settings, args.paths, args.rebuild)
@@ -75,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return run_ask(settings, args.question, args.documents, args.json, args.mode)
         return run_search(settings, args.query, args.k)
-    except (IndexNotFoundError, LoadError, ValueError, LibraryError) as error:
+    except (IndexUnavailableError, LoadError, ValueError, LibraryError) as error:
         console.print(f"[red]错误：[/red]{error}")
         return 1
     except (OSError, sqlite3.Error) as error:  # disk full, no permission: the live index is untouched
@@ -85,39 +92,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_ingest(settings: Settings, paths: list[Path], rebuild: bool = False) -> int:
-    """Add the given files to the corpus folder (if any), then index the whole folder."""
+    """Add the given files to the library (if any), else make the index match the corpus folder."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise ValueError("路径不存在：" + "、".join(str(p) for p in missing))
     started = time.perf_counter()
-    added, refused = add_to_corpus(paths, settings.corpus_path, settings.max_file_bytes) if paths else ([], [])
-    if paths and not added:
-        _print_skipped(refused)
-        raise ValueError("没有可加入的文档。")
-    with _progress() as progress:
-        task = progress.add_task("解析文档", total=None)
-        parsed = parse_paths([settings.corpus_path], settings.max_file_bytes,
-                             on_file=lambda path: progress.update(task, advance=1, description=f"解析 {path.name}"))
-    skipped = refused + parsed.skipped
-    if not parsed.documents:
-        _print_skipped(skipped)
-        raise ValueError(f"语料目录 {settings.corpus_path} 中没有可建索引的文档。")
-    embedder = make_embedder(settings.embedding_model)
+    library = Library(settings)
     with _progress() as progress:
         task = progress.add_task("向量化条款", total=None)
-        report = build_index(parsed.documents, settings.index_path, embedder, settings.chunk_max_tokens,
-                             on_progress=lambda done, total: progress.update(task, completed=done, total=total), force=rebuild,
-                             chroma_url=settings.chroma_url)
+        on_progress = lambda done, total: progress.update(task, completed=done, total=total)  # noqa: E731
+        change = library.reindex(on_progress, force=rebuild)
+        if paths:
+            in_corpus = change.refused
+            change = library.add_files(paths, on_progress)
+            change.refused += in_corpus
+    report = change.build
     summary = Table(title="索引完成" if not report.unchanged else "索引已是最新，未作改动")
     for column in ("文档", "条款", "检索片段", "新向量化", "跳过的文件", "用时"):
         summary.add_column(column, justify="right")
     summary.add_row(str(report.documents), str(report.clauses), str(report.chunks), str(report.embedded),
-                    str(len(skipped)), f"{time.perf_counter() - started:.1f} 秒")
+                    str(len(change.refused)), f"{time.perf_counter() - started:.1f} 秒")
     console.print(summary)
-    _print_documents(parsed.documents)
-    _print_skipped(skipped)
-    for path in added:
-        console.print(f"已加入语料：{path}", highlight=False)
+    _print_documents(change.documents)
+    _print_skipped(change.refused)
+    for meta in change.added:
+        console.print(f"已加入语料：{settings.corpus_path / meta.source_file}", highlight=False)
+    for name in change.replaced:
+        console.print(f"旧版本已移入 {settings.data_dir / 'removed'}：{name}", highlight=False)
     console.print(f"语料目录：{settings.corpus_path}    索引目录：{settings.index_path}", highlight=False)
     return 0
 
@@ -159,12 +160,11 @@ def run_serve(settings: Settings, host: str | None, port: int | None, workers: i
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.library import Library
 
     if workers < 1:
         raise ValueError("--workers 至少为 1。")
     host, port = host or settings.host, port or settings.port
-    library = Library(settings)  # with several workers: builds a missing index once, and fails clearly on a bad one
+    library = Library(settings)  # reconciles corpus and index once, also for several workers; fails clearly on a bad index
     with _progress() as progress:
         task = progress.add_task("加载索引（首次启动会先建立索引）", total=None)
         library.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
@@ -224,6 +224,13 @@ def run_search(settings: Settings, query: str, k: int) -> int:
                       f"  (得分 {hit.score:.3f})", highlight=False)
         console.print(f"   …{best_sentence(hit.chunk.text, query)}…", highlight=False)
     return 0
+
+
+def _settings_problem(error: Exception) -> str:
+    """Which POLICY_ variable is wrong and why, without a traceback."""
+    if isinstance(error, ValidationError):
+        return "；".join(f"POLICY_{'_'.join(str(p) for p in e['loc']).upper()}：{e['msg']}" for e in error.errors())
+    return f"{error}（列表型变量请写成 JSON 列表，如 POLICY_API_KEYS='[\"密钥\"]'，或以逗号分隔）"
 
 
 def _progress() -> Progress:

@@ -4,6 +4,9 @@ A direct answer first (the figure, limit, date or units asked for), then the sup
 with [n] markers. A clause that several documents share word for word is quoted once with all
 its citations. Comparisons get a table with a row per document, including the asked documents
 that have no such provision.
+
+Document text (quotes, headings, titles, unit lists) goes into the Markdown through escape_markdown, so
+markup a document contains shows as its characters; Citation.quote and .text stay verbatim.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from assistant.answer import Answer, Citation
 from assistant.evidence import Evidence
 from assistant.findings import Findings
+from assistant.markup import escape_markdown
 from ingest.models import DocumentMeta
 from ingest.units import unit_list_text
 
@@ -47,7 +51,7 @@ def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
     if not groups:
         related = [Citation.of(n, documents[e.doc_id], e.clause, e.sentence.strip(), related_only=True)
                    for n, e in enumerate(findings.related, start=1)]
-        nothing = missing or [f"现有文件中没有找到关于“{intent.topic}”的规定。"]
+        nothing = missing or [f"现有文件中没有找到关于“{escape_markdown(intent.topic)}”的规定。"]
         text = "\n\n".join(["**答：** " + "".join(nothing), _related_section(related, documents)])
         return Answer(question=intent.question, answer=text.strip(), answerable=False, citations=related,
                       mode="extractive")
@@ -88,15 +92,15 @@ def _groups(pairs: list[tuple[Evidence, Citation]]) -> list[_Group]:
 
 
 def _labels(documents: dict[str, DocumentMeta], doc_ids: list[str]) -> dict[str, str]:
-    """How the answer names each document: its short name, or its title where short names would be
-    ambiguous (a city with several plans)."""
+    """How the answer names each document (escaped for Markdown): its short name, or its title where short
+    names would be ambiguous (a city with several plans)."""
     short = {d: documents[d].short_name or documents[d].region or documents[d].title for d in doc_ids}
     taken = Counter(short[d] for d in set(doc_ids))
-    return {d: name if taken[name] == 1 else documents[d].title for d, name in short.items()}
+    return {d: escape_markdown(name if taken[name] == 1 else documents[d].title) for d, name in short.items()}
 
 
 def _where(citation: Citation) -> str:
-    return f"{citation.clause}「{citation.heading}」"
+    return f"{escape_markdown(citation.clause)}「{escape_markdown(citation.heading)}」"
 
 
 def _direct_lines(groups: list[_Group], labels: dict[str, str]) -> str:
@@ -117,8 +121,8 @@ def _department_lines(groups: list[_Group], labels: dict[str, str]) -> str:
         for evidence, citation in group.members:
             clause = evidence.clause
             others = [u for u in clause.units if u not in clause.lead_units]
-            units = (f"牵头单位：{'、'.join(clause.lead_units)}" + (f"；配合单位：{'、'.join(others)}" if others else "")
-                     if clause.lead_units else f"责任单位：{'、'.join(clause.units)}")
+            units = (f"牵头单位：{_names(clause.lead_units)}" + (f"；配合单位：{_names(others)}" if others else "")
+                     if clause.lead_units else f"责任单位：{_names(clause.units)}")
             lines.append(f"- **{labels[evidence.doc_id]} {_where(citation)}**：{units}。[{citation.n}]")
     return "\n".join(lines)
 
@@ -127,7 +131,7 @@ def _comparison_table(groups: list[_Group], findings: Findings, labels: dict[str
     rows = ["| 文件 | 条款 | 规定/指标 |", "|---|---|---|"]
     for group in groups:
         for evidence, citation in group.members:
-            rows.append(f"| {labels[evidence.doc_id]} | {citation.clause} | {_sentence(group.fragment)}[{citation.n}] |")
+            rows.append(f"| {labels[evidence.doc_id]} | {escape_markdown(citation.clause)} | {_sentence(group.fragment)}[{citation.n}] |")
     rows += [f"| {labels[d]} | — | 未作规定 |" for d in findings.missing]
     return "**答：** 各文件的规定如下（文件全称、文号见“依据”）：\n\n" + "\n".join(rows)
 
@@ -140,11 +144,11 @@ def _sources_section(groups: list[_Group], documents: dict[str, DocumentMeta]) -
             blocks.setdefault(_PUNCTUATION.sub("", citation.quote), []).append(citation)
     lines = ["**依据**", ""]
     for cited in blocks.values():
-        lines += ["> " + cited[0].quote, ""]
+        lines += ["> " + escape_markdown(cited[0].quote), ""]
         for citation in cited:
             meta = documents[citation.doc_id]
-            number = f"（{meta.doc_number}）" if meta.doc_number else ""
-            lines.append(f"- [{citation.n}] 《{meta.title}》{number} {_where(citation)}")
+            number = f"（{escape_markdown(meta.doc_number)}）" if meta.doc_number else ""
+            lines.append(f"- [{citation.n}] 《{escape_markdown(meta.title)}》{number} {_where(citation)}")
         lines.append("")
     return "\n".join(lines).strip()
 
@@ -154,14 +158,20 @@ def _related_section(related: list[Citation], documents: dict[str, DocumentMeta]
         return ""
     lines = ["**相关条款（仅供参考，并非所问问题的答案）**"]
     for citation in related:
-        lines.append(f"- [{citation.n}] 《{documents[citation.doc_id].title}》{_where(citation)}：“{citation.quote}”")
+        title, quote = escape_markdown(documents[citation.doc_id].title), escape_markdown(citation.quote)
+        lines.append(f"- [{citation.n}] 《{title}》{_where(citation)}：“{quote}”")
     return "\n".join(lines)
 
 
 def _no_provision(meta: DocumentMeta, topic: str) -> str:
-    return f"《{meta.title}》未对“{topic}”作出规定。"
+    return f"《{escape_markdown(meta.title)}》未对“{escape_markdown(topic)}”作出规定。"
 
 
 def _sentence(fragment: str) -> str:
+    """A fragment of a document sentence as a sentence of the answer."""
     fragment = fragment.strip().rstrip("，；。")
-    return fragment + "。"
+    return escape_markdown(fragment) + "。"
+
+
+def _names(units: list[str]) -> str:
+    return escape_markdown("、".join(units))

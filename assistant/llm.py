@@ -1,12 +1,14 @@
 """LLM answer mode: any OpenAI-compatible chat endpoint (vLLM, Ollama, DeepSeek, Qwen) writes the
-answer from numbered clauses, and the reply is checked before anyone relies on it: every [n] must
-name a given source and every number must stand in a cited source. A reply that fails the check,
-or a server that is down, slow or talking nonsense, never reaches the user as an answer; the
-caller falls back to the extractive answer and says why.
+answer from numbered clauses, and the reply is checked before anyone sees it: every [n] must name a
+given source and every number must stand in a cited source. The reply streams out sentence by
+sentence, each one only after it passed the check, and only once the reply cites a source. A reply
+that fails the check, or a server that is down, slow or talking nonsense, never reaches the user as
+an answer; the caller falls back to the extractive answer and says why.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,9 +17,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 import prompts
 from assistant.answer import Answer, Citation
-from assistant.checks import check_answer, citations
+from assistant.checks import check_answer, check_sentence, citations
 from assistant.findings import Findings
-from assistant.retrieval import best_sentence
+from assistant.markup import strip_markup
+from assistant.numbers import CITATION
+from assistant.retrieval import _SENTENCE, best_sentence  # one sentence splitter for retrieval and for the gate
 from assistant.settings import Settings
 from assistant.tokens import count_tokens, truncate_to_tokens
 from ingest.models import Clause, Document
@@ -25,6 +29,11 @@ from ingest.models import Clause, Document
 _HISTORY_MESSAGES = 4
 _MAX_SOURCES = 8
 _NOT_FOUND = "没有找到相关规定"
+_FULL_STOPS = "。；！？"
+# Markers right after a full stop belong to the sentence before it: "…18层。[1][2]".
+_TRAILING_MARKERS = re.compile(rf"(?:[ \t]*{CITATION.pattern})*")
+# The start of a marker that has not fully arrived yet: the sentence before it is not complete.
+_MARKER_START = re.compile(r"[ \t]*(?:[\[［][\d\s,，、]*)?")
 
 
 class LLMUnavailableError(Exception):
@@ -82,29 +91,31 @@ class LLMAnswerer:
         return turns
 
     def stream(self, question: str, history: Sequence[dict[str, str]], findings: Findings) -> Iterator[str | Answer]:
-        """Text as the model writes it, then the checked Answer.
+        """Checked sentences of the reply as the model writes them, then the checked Answer.
 
-        Raises LLMUnavailableError (endpoint trouble) or AnswerRejectedError (failed check).
+        The text yielded is always a prefix of the Answer's text. Raises LLMUnavailableError (endpoint trouble)
+        or AnswerRejectedError (failed check; at the first failing sentence, which is never yielded).
         """
         sources = self.sources(findings)
+        gate = _SentenceGate({s.n: s.clause.text for s in sources})
         deadline = time.monotonic() + self.settings.llm_timeout_s
-        parts: list[str] = []
         try:
             for chunk in self._chat.stream(self.messages(question, history, sources)):
                 if time.monotonic() > deadline:
                     raise LLMUnavailableError(f"大模型在 {self.settings.llm_timeout_s:g} 秒内没有答完")
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                if text:
-                    parts.append(text)
-                    yield text
-        except LLMUnavailableError:
+                if shown := gate.feed(chunk.content if isinstance(chunk.content, str) else ""):
+                    yield shown
+        except (LLMUnavailableError, AnswerRejectedError):
             raise
         except Exception as error:  # the OpenAI client raises many types: connection, timeout, HTTP status, parsing
             raise LLMUnavailableError(f"大模型服务不可用（{type(error).__name__}）") from error
-        text = "".join(parts).strip()
-        if not text:
+        if not gate.reply.strip():
             raise LLMUnavailableError("大模型返回了空回答")
-        yield self._checked_answer(question, text, sources)
+        rest = gate.finish()
+        answer = self._checked_answer(question, gate.text, sources)  # e.g. a reply that never cites is rejected here
+        if rest:
+            yield rest
+        yield answer
 
     def _checked_answer(self, question: str, text: str, sources: list[Source]) -> Answer:
         by_number = {s.n: s for s in sources}
@@ -124,3 +135,76 @@ class LLMAnswerer:
         number = f"（{meta.doc_number}）" if meta.doc_number else ""
         body = truncate_to_tokens(source.clause.text, self.settings.llm_context_tokens // 2)
         return f"[{source.n}] 《{meta.title}》{number} {source.clause.path}「{source.clause.heading}」\n{body}"
+
+
+class _SentenceGate:
+    """Lets a reply through one complete sentence at a time, each after it passed check_sentence.
+
+    Nothing passes before the reply cites a source (a model talked into repeating its instructions cites
+    nothing), and a sentence that cites nothing waits for the next one that does, whose citations may cover
+    it ("…93%；…80%[1]。"). Markup is stripped sentence by sentence, so `text` only ever grows.
+    """
+
+    def __init__(self, sources: dict[int, str]) -> None:
+        self.sources = sources
+        self.reply = ""  # as the model wrote it
+        self.read = 0  # reply[:read] has been cut into sentences
+        self.text = ""  # the sentences that passed, markup stripped: the answer so far
+        self.held: list[str] = []  # complete sentences waiting for a citation
+        self.cited: set[int] = set()
+
+    def feed(self, piece: str) -> str:
+        """Add the model's next piece; return the text that may now be shown ("" if none)."""
+        self.reply += piece
+        shown = ""
+        while (end := self._sentence_end()) is not None:
+            shown += self._take(self.reply[self.read:end])
+            self.read = end
+        return shown
+
+    def finish(self) -> str:
+        """The reply ended: its unfinished last sentence counts too. Returns the rest of `text` to show.
+
+        A reply that never cited anything is not checked sentence by sentence: check_answer decides about it.
+        """
+        shown = self._take(self.reply[self.read:], last=True)
+        self.read = len(self.reply)
+        if self.cited:
+            return shown + self._release()
+        rest, self.held = "".join(self.held), []
+        self.text += rest
+        return rest
+
+    def _sentence_end(self) -> int | None:
+        """Where the next complete sentence after `read` ends, or None while it may still grow."""
+        match = _SENTENCE.search(self.reply, self.read)
+        if match is None:
+            return None
+        end = match.end()
+        if self.reply[end - 1] not in _FULL_STOPS:
+            return end if end < len(self.reply) else None  # a line ends at its newline
+        markers = _TRAILING_MARKERS.match(self.reply, end)
+        end = markers.end() if markers else end
+        return None if _MARKER_START.fullmatch(self.reply, end) else end
+
+    def _take(self, piece: str, last: bool = False) -> str:
+        sentence = strip_markup(piece)
+        if not (self.text or any(self.held)):
+            sentence = sentence.lstrip()  # the answer starts at its first word
+        if last:
+            sentence = sentence.rstrip()
+        self.held.append(sentence)
+        found = citations(sentence)
+        if not found:
+            return ""
+        self.cited.update(found)
+        return self._release()
+
+    def _release(self) -> str:
+        for sentence in self.held:
+            result = check_sentence(sentence, self.sources, self.cited)
+            if not result.ok:
+                raise AnswerRejectedError(result.describe())
+        released, self.held = "".join(self.held), []
+        self.text += released
+        return released

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ingest.models import DocumentMeta
 
@@ -67,10 +68,10 @@ class QueryAnalyser:
         self._pattern = re.compile("|".join(re.escape(a) for a in sorted(self._aliases, key=len, reverse=True))) \
             if self._aliases else None
 
-    def analyse(self, question: str, history: Sequence[dict[str, str]] = ()) -> QueryIntent:
+    def analyse(self, question: str, history: Sequence[dict[str, Any]] = ()) -> QueryIntent:
         question = question.strip()
         own_docs = self.named_documents(question)
-        previous = _last_user_message(history)
+        previous = _previous_question(history)
         follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
         text, doc_ids = question, own_docs
         if follow_up:
@@ -142,8 +143,15 @@ def document_aliases(meta: DocumentMeta) -> set[str]:
     return {name for name in names if name and len(name) >= 2}
 
 
-def _last_user_message(history: Sequence[dict[str, str]]) -> str:
-    return next((m.get("content", "") for m in reversed(history) if m.get("role") == "user"), "").strip()
+def _previous_question(history: Sequence[dict[str, Any]]) -> str:
+    """The question the conversation is about: as the last answer understood it (a follow-up already
+    completed), else the user's last message."""
+    for message in reversed(history):
+        if message.get("role") == "assistant" and message.get("understood_as"):
+            return str(message["understood_as"]).strip()
+        if message.get("role") == "user":
+            return str(message.get("content", "")).strip()
+    return ""
 
 
 def _asks_quantity(text: str) -> bool:

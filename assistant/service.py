@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 from assistant.answer import Answer, Citation, Mode
 from assistant.evidence import EvidenceFinder
 from assistant.extractive import compose
 from assistant.findings import Researcher
 from assistant.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
+from assistant.markup import escape_markdown
 from assistant.query import QueryAnalyser, QueryIntent, document_aliases
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.settings import Settings
@@ -18,8 +22,6 @@ from vectorstore.embedders import make_embedder
 from vectorstore.index import PolicyIndex
 
 MAX_QUESTION_CHARS = 500
-# a source line of an earlier extractive answer: "- [2] 《标题》（文号） 三（一）2「标题」"
-_SOURCE_LINE = re.compile(r"\[(\d+)\] 《([^》]+)》(?:（[^）]*）)? (\S+?)「")
 
 
 class QuestionError(ValueError):
@@ -47,7 +49,7 @@ class PolicyAssistant:
     def open(cls, settings: Settings) -> PolicyAssistant:
         return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url), settings)
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
+    def ask(self, question: str, history: Sequence[dict[str, Any]] = (), mode: Mode | None = None,
             documents: Collection[str] | None = None, regions: Collection[str] = (), levels: Collection[str] = ()) -> Answer:
         """Answer `question` from the documents (all, or those the filters select), citing every statement."""
         answer: Answer | None = None
@@ -57,7 +59,7 @@ class PolicyAssistant:
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, history: Sequence[dict[str, str]] = (), mode: Mode | None = None,
+    def ask_stream(self, question: str, history: Sequence[dict[str, Any]] = (), mode: Mode | None = None,
                    documents: Collection[str] | None = None, regions: Collection[str] = (),
                    levels: Collection[str] = ()) -> Iterator[str | Answer]:
         """Answer text as it is written (str pieces), then the final Answer.
@@ -78,13 +80,14 @@ class PolicyAssistant:
             return
         findings = self.researcher.find(intent, scope=scope)
         found = time.perf_counter()
-        answer, notice = None, ""
+        answer, notice, streamed = None, "", False
         if mode != "extractive" and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
             try:
                 for event in self.llm.stream(question, history, findings):
                     if isinstance(event, Answer):
                         answer = event
                     else:
+                        streamed = True
                         yield event
             except LLMUnavailableError as error:
                 self._llm_resting_until = time.monotonic() + self.settings.llm_retry_after_s
@@ -96,12 +99,14 @@ class PolicyAssistant:
         if answer is None:
             answer = compose(findings, self.documents)
             answer.notice = notice
-            yield answer.answer
+            if not streamed:  # after streamed LLM text, clients show the final Answer in its place: no second copy
+                yield answer.answer
+        answer.understood_as = intent.text
         answer.timings = {"retrieval_ms": _ms(started, found), "answer_ms": _ms(found, time.perf_counter()),
                           "total_ms": _ms(started, time.perf_counter())}
         yield answer
 
-    def retrieve(self, question: str, history: Sequence[dict[str, str]] = (), k: int = 10) -> list[Hit]:
+    def retrieve(self, question: str, history: Sequence[dict[str, Any]] = (), k: int = 10) -> list[Hit]:
         """The chunks the answer is researched from, best first (what retrieval metrics measure)."""
         return self.researcher.retrieve(self.analyser.analyse(_checked(question), history), k=k)
 
@@ -119,19 +124,20 @@ class PolicyAssistant:
             raise QuestionError("没有符合筛选条件（文档、地区、层级）的文档。", "no_documents")
         return scope
 
-    def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, str]]) -> Answer | None:
-        """"第二条具体怎么说？": the full text of the n-th source of the previous answer."""
-        previous = next((m.get("content", "") for m in reversed(history) if m.get("role") == "assistant"), "")
-        sources = {int(n): (title, path) for n, title, path in _SOURCE_LINE.findall(previous)}
-        if intent.clause_reference not in sources:
+    def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, Any]]) -> Answer | None:
+        """"第二条具体怎么说？": the full text of the n-th source of the previous answer, found by the
+        structured citations that answer carried (doc_id and clause path), never by its text."""
+        previous = next((m for m in reversed(history) if m.get("role") == "assistant"), {})
+        cited = next((c for c in previous.get("citations", []) if c["n"] == intent.clause_reference), None)
+        document = self.index.documents.get(cited["doc_id"]) if cited else None
+        clause = document.clause(cited["clause"]) if document and cited else None
+        if document is None or clause is None:
             return None
-        title, path = sources[intent.clause_reference]
-        meta = next((m for m in self.documents.values() if m.title == title), None)
-        clause = self.index.documents[meta.doc_id].clause(path) if meta else None
-        if meta is None or clause is None:
-            return None
+        meta = document.meta
         citation = Citation.of(1, meta, clause, clause.text)
-        text = f"**答：** 《{meta.title}》{clause.path}「{clause.heading}」原文如下：\n\n> {clause.text}\n> —— [1]"
+        quoted = escape_markdown(clause.text).replace("\n", "\n> ")
+        text = (f"**答：** 《{escape_markdown(meta.title)}》{escape_markdown(clause.path)}「{escape_markdown(clause.heading)}」"
+                f"原文如下：\n\n> {quoted}\n> —— [1]")
         return Answer(question=intent.question, answer=text, answerable=True, citations=[citation], mode="extractive")
 
 
@@ -139,8 +145,24 @@ class PolicyAssistant:
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
-def _clean_history(history: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    return [{"role": str(m.get("role", "")), "content": _UNPRINTABLE.sub("", str(m.get("content", "")))} for m in history]
+def _clean_history(history: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turns as plain data: role and text, and for an answer what it cited and how it understood the question."""
+    return [{"role": str(m.get("role", "")), "content": _UNPRINTABLE.sub("", str(m.get("content", ""))),
+             "citations": [_cited_clause(c) for c in m.get("citations") or [] if _cited_clause(c)],
+             "understood_as": _UNPRINTABLE.sub("", str(m.get("understood_as") or ""))[:MAX_QUESTION_CHARS * 2]}
+            for m in history]
+
+
+def _cited_clause(citation: Any) -> dict[str, Any] | None:
+    """{n, doc_id, clause} from a citation as a client sent it back (an Answer's citation, or just those keys)."""
+    if isinstance(citation, BaseModel):
+        citation = citation.model_dump()
+    if not isinstance(citation, dict):
+        return None
+    n, doc_id, clause = citation.get("n"), citation.get("doc_id"), citation.get("clause")
+    if not isinstance(n, int) or not isinstance(doc_id, str) or not isinstance(clause, str):
+        return None
+    return {"n": n, "doc_id": doc_id, "clause": clause}
 
 
 def _checked(question: str) -> str:

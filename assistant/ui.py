@@ -20,6 +20,8 @@ from assistant.service import QuestionError
 
 EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
             "济宁推广绿色建造这项由哪个部门牵头"]
+_MAX_QUEUED = 64  # questions waiting beyond this are refused at once instead of delaying everyone
+_CONCURRENT_ANSWERS = 4
 _FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
 _CSS = """
 #citations label { display: block; width: 100%; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px;
@@ -32,12 +34,18 @@ _CSS = """
 
 def mount_ui(app: FastAPI, library: Library) -> None:
     theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
-    gr.mount_gradio_app(app, build_ui(library), path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False)
+    ui = build_ui(library).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
+    # Gradio copies any file path named in a component's value into its public cache unless the app
+    # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
+    gr.mount_gradio_app(app, ui, path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False, blocked_paths=["/"],
+                        allowed_paths=[], max_file_size=0)
+    ui.has_launched = True
 
 
 def build_ui(library: Library) -> gr.Blocks:
     with gr.Blocks(title="政策通 · 政策文件问答", analytics_enabled=False) as ui:
         answer_state = gr.State(None)
+        turns = gr.State([])  # the conversation as data, kept on the server: the page sends back nothing but the question
         gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
         with gr.Tab("问答"), gr.Row():
             with gr.Column(scale=3):
@@ -62,33 +70,43 @@ def build_ui(library: Library) -> gr.Blocks:
             yield from respond(library, *args)
 
         question.submit(lambda: gr.Textbox(interactive=False), None, question).then(
-            on_question, [question, chatbot, documents, mode],
-            [chatbot, cards, answer_state, viewer]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
+            on_question, [question, turns, documents, mode],
+            [chatbot, cards, answer_state, viewer, turns]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
         cards.change(show_citation, [cards, answer_state], viewer)
         picked.change(lambda doc_id: show_document(library, doc_id), picked, document_view)
-        clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, ""), None, [chatbot, cards, answer_state, viewer])
+        clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, "", []), None,
+                    [chatbot, cards, answer_state, viewer, turns])
     return ui
 
 
-def respond(library: Library, question: str, chat: list[dict[str, Any]], documents: list[str] | None,
+def respond(library: Library, question: str, turns: list[dict[str, Any]], documents: list[str] | None,
             mode: str) -> Iterator[tuple[Any, ...]]:
-    """Stream the answer into the chat; then show its citation cards."""
-    history = [{"role": m["role"], "content": _text(m["content"])} for m in chat or []]
-    chat = [*(chat or []), {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+    """Stream the answer into the chat; then show its citation cards. `turns` is the server-side
+    conversation (text, and each answer's citations); the chat shows only its text."""
+    turns = list(turns or [])
+    shown = [*_chat(turns), {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     keep = gr.Radio(choices=[], value=None)
     try:
-        for event in library.assistant.ask_stream(question, history, mode or None, documents or None):
+        for event in library.assistant.ask_stream(question, turns, mode or None, documents or None):
             if isinstance(event, Answer):
                 notice = f"> 提示：{event.notice}\n\n" if event.notice else ""
-                chat[-1] = {"role": "assistant", "content": notice + event.answer}
+                shown[-1] = {"role": "assistant", "content": notice + event.answer}
+                turns += [{"role": "user", "content": question},
+                          {"role": "assistant", "content": event.answer, "understood_as": event.understood_as,
+                           "citations": [{"n": c.n, "doc_id": c.doc_id, "clause": c.clause} for c in event.citations]}]
                 choices = [(_card(c), str(c.n)) for c in event.citations]
-                yield chat, gr.Radio(choices=choices, value=None), event.model_dump(), ""
+                yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns
                 return
-            chat[-1] = {"role": "assistant", "content": _text(chat[-1]["content"]) + event}
-            yield chat, keep, None, ""
+            shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
+            yield shown, keep, None, "", turns
     except (QuestionError, LibraryError) as error:
-        chat[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
-        yield chat, keep, None, ""
+        shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
+        yield shown, keep, None, "", turns
+
+
+def _chat(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """What the chat box shows: text only, built from our own conversation state."""
+    return [{"role": turn["role"], "content": turn["content"]} for turn in turns]
 
 
 def show_citation(value: str | None, answer: dict[str, Any] | None) -> str:
@@ -133,10 +151,3 @@ def _document_choices(library: Library) -> list[tuple[str, str]]:
     if not library.ready:
         return []
     return [(m.title, m.doc_id) for m in library.assistant.documents.values()]
-
-
-def _text(content: Any) -> str:
-    """Chat message content as text (Gradio may hand back a list of parts)."""
-    if isinstance(content, list):
-        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return content if isinstance(content, str) else str(content or "")

@@ -51,6 +51,7 @@ class _TreeBuilder:
         self.current: Clause | None = None
         self.preamble: list[tuple[int, int]] = []
         self.in_back_matter = False
+        self.by_path: dict[str, Clause] = {}  # the first clause of each path, found without a scan
 
     def build(self) -> list[Clause]:
         offset = 0
@@ -59,6 +60,7 @@ class _TreeBuilder:
             offset += len(paragraph) + 1
         self._close_preamble()
         for clause in self.clauses:
+            clause.text = self.text[clause.start:clause.end]  # once: `_extend` only moves the end
             if clause.kind == "clause":
                 units = parse_units(clause.text)
                 clause.units, clause.lead_units = units.units, units.lead_units
@@ -146,7 +148,7 @@ class _TreeBuilder:
         self._close_preamble()
         number = _APPENDIX.match(paragraph).group(1)  # type: ignore[union-attr]
         label = f"附件{number}"
-        existing = next((c for c in self.clauses if c.path == label), None)
+        existing = self.by_path.get(label)
         if existing is not None:  # "附件：《…》" in the body, then the appendix page "附件"
             self._extend(existing, end)
             self.current = existing
@@ -220,11 +222,12 @@ class _TreeBuilder:
 
     def _add(self, clause: Clause) -> None:
         self.clauses.append(clause)
+        self.by_path.setdefault(clause.path, clause)
         self.current = clause
 
     def _extend(self, clause: Clause, end: int) -> None:
+        """The text is cut once in `build`: re-slicing a growing clause per paragraph is quadratic."""
         clause.end = end
-        clause.text = self.text[clause.start:end]
 
 
 def _heading_text(rest: str) -> str:

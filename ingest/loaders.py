@@ -4,9 +4,36 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+# 50 万字: five times the longest policy documents (a national five-year plan is ~10 万字), and a
+# bound on the time and memory one file can take (embedding it takes minutes on 2 cores). Callers
+# pass their own setting.
+DEFAULT_MAX_CHARS = 500_000
+
+MB = 2**20
+# A .docx is a zip that python-docx unpacks whole into memory. Real ones unpack to a few times
+# their size (XML deflates 5–10×, images not at all); a zip bomb unpacks to hundreds or thousands.
+_DOCX_UNPACK_FACTOR = 20
+_DOCX_UNPACK_CAP = 200 * MB  # also when the file limit is raised
+# pypdf decodes each stream whole in memory (its default limit, 75 MB of page content, takes
+# minutes to extract text from); a page of text is well under 1 MB, a vector map page a few MB.
+_PDF_STREAM_LIMIT = 20 * MB
+_PDF_LIMITS: dict[str, Any] = {
+    "array_based_stream_maximum_output_length": _PDF_STREAM_LIMIT,
+    "zlib_maximum_output_length": _PDF_STREAM_LIMIT,
+    "lzw_maximum_output_length": _PDF_STREAM_LIMIT,
+    "run_length_maximum_output_length": _PDF_STREAM_LIMIT,
+    "brotli_maximum_output_length": _PDF_STREAM_LIMIT,
+}
+# All pages' content together: one small bombed stream shared by thousands of pages is decoded once
+# but parsed per page (measured: 2.7 s a page for 15 MB). A 1 000-page text PDF needs ~50 MB.
+_PDF_CONTENT_LIMIT = 64 * MB
 
 # Characters a real policy text is made of; a decoded "text" mostly made of anything else is binary.
 _TEXTLIKE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r\u00a0-\u00ff]")
@@ -16,8 +43,9 @@ class LoadError(Exception):
     """A file that cannot become a document; the message is shown to the user as is."""
 
 
-def load_text(path: Path, max_bytes: int) -> str:
-    """Return the text of `path`; raise LoadError with a Chinese reason for anything unusable."""
+def load_text(path: Path, max_bytes: int, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Return the text of `path`; raise LoadError with a Chinese reason for anything unusable,
+    including a text longer than `max_chars` characters."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持 txt、docx、pdf、html）")
@@ -27,16 +55,28 @@ def load_text(path: Path, max_bytes: int) -> str:
     if size == 0:
         raise LoadError("空文件")
     if suffix == ".docx":
-        text = _docx_text(path)
+        text = _docx_text(path, max_bytes, max_chars)
     elif suffix == ".pdf":
-        text = _pdf_text(path)
+        text = _pdf_text(path, max_chars)
     elif suffix in (".html", ".htm"):
         text = _html_text(decode_bytes(path.read_bytes()))
     else:
         text = decode_bytes(path.read_bytes())
     if not text.strip():
         raise LoadError("文件没有可提取的文字")
+    if len(text) > max_chars:
+        raise _too_long(len(text), max_chars)
     return text
+
+
+def _too_long(chars: int, max_chars: int, *, stopped_early: bool = False) -> LoadError:
+    count = f"超过 {_wan(chars)}" if stopped_early else f"约 {_wan(chars)}"
+    return LoadError(f"文档文字过多（{count} 万字，上限 {_wan(max_chars)} 万字），请拆分成几个文件后再添加")
+
+
+def _wan(chars: int) -> str:
+    """A character count in 万 (10 000), as people count the length of a document."""
+    return f"{chars / 10_000:.1f}".removesuffix(".0")
 
 
 def decode_bytes(data: bytes) -> str:
@@ -68,39 +108,90 @@ def _checked(text: str) -> str:
     return text
 
 
-def _docx_text(path: Path) -> str:
+def _docx_text(path: Path, max_bytes: int, max_chars: int) -> str:
     """Paragraphs in order; tables flattened one cell per tab-led line, as the normaliser expects."""
     import docx  # python-docx; imported here so plain-text ingest never pays for it
+
+    _check_docx_zip(path, max_bytes)
+    try:
+        return _join_at_most(_docx_lines(docx.Document(str(path))), max_chars)
+    except LoadError:
+        raise
+    except Exception as error:  # python-docx raises several unrelated types for a broken file
+        raise LoadError(f"无法读取 docx 文件（{type(error).__name__}）") from error
+
+
+def _docx_lines(document: Any) -> Iterator[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = docx.Document(str(path))
-    except Exception as error:  # python-docx raises several unrelated types for a broken file
-        raise LoadError(f"无法读取 docx 文件（{type(error).__name__}）") from error
-    lines: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag.endswith("}p"):
-            lines.append(Paragraph(element, document).text)
+            yield Paragraph(element, document).text
         elif element.tag.endswith("}tbl"):
             for row in Table(element, document).rows:
-                lines.extend("\t" + cell.text for cell in row.cells)
-                lines.append("")
-    return "\n".join(lines)
+                yield from ("\t" + cell.text for cell in row.cells)
+                yield ""
 
 
-def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _check_docx_zip(path: Path, max_bytes: int) -> None:
+    """Refuse a zip bomb before python-docx unpacks it (the size limit saw only the packed bytes).
+
+    The sizes are those the zip declares; zipfile never unpacks more than declared (it stops
+    and reports a bad CRC), so they bound what python-docx can load.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as error:  # BadZipFile mostly; a damaged directory can raise other types
+        raise LoadError(f"无法读取 docx 文件（不是有效的 zip 压缩包：{type(error).__name__}）") from error
+    limit = min(_DOCX_UNPACK_FACTOR * max_bytes, _DOCX_UNPACK_CAP)
+    if unpacked > limit:
+        raise LoadError(f"docx 文件解压后过大（{unpacked / MB:.0f} MB，上限 {limit / MB:.0f} MB），可能是恶意构造的压缩文件")
+
+
+def _pdf_text(path: Path, max_chars: int) -> str:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
 
     try:
-        reader = PdfReader(str(path))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as error:
+        with apply_configuration(**_PDF_LIMITS):  # this thread only, for this file only
+            reader = PdfReader(str(path))
+            if reader.is_encrypted and not reader.decrypt(""):  # "permissions only" files open without one
+                raise LoadError("PDF 已加密，需要密码才能打开；请提供未加密的版本")
+            text = _join_at_most(_pdf_page_texts(reader), max_chars)
+    except LoadError:
+        raise
+    except LimitReachedError as error:
+        raise LoadError("PDF 文件中有异常巨大的压缩数据（可能是恶意构造的文件），已拒绝") from error
+    except Exception as error:  # pypdf and its codecs raise many unrelated types on odd files
         raise LoadError(f"无法读取 PDF 文件（{type(error).__name__}）") from error
     if not text.strip():
         raise LoadError("PDF 没有文字层（可能是扫描件，需要先做文字识别）")
     return text
+
+
+def _pdf_page_texts(reader: Any) -> Iterator[str]:
+    """Each page's text, until the pages' content (decoded) grows beyond reason."""
+    content_bytes = 0
+    for page in reader.pages:
+        contents = page.get_contents()
+        content_bytes += len(contents.get_data()) if contents is not None else 0
+        if content_bytes > _PDF_CONTENT_LIMIT:
+            raise LoadError(f"PDF 页面内容解压后超过 {_PDF_CONTENT_LIMIT // MB} MB（可能是恶意构造的文件），已拒绝")
+        yield page.extract_text() or ""
+
+
+def _join_at_most(parts: Iterable[str], max_chars: int) -> str:
+    """The parts joined by newlines; stops reading parts (pages, paragraphs) once the text is too long."""
+    joined: list[str] = []
+    chars = -1  # n parts are joined by n - 1 newlines
+    for part in parts:
+        joined.append(part)
+        chars += len(part) + 1
+        if chars > max_chars:
+            raise _too_long(chars, max_chars, stopped_early=True)
+    return "\n".join(joined)
 
 
 def _html_text(html: str) -> str:

@@ -78,15 +78,24 @@ def _paragraphs(lines: list[str]) -> list[str]:
     wrap_width = _wrap_width(cleaned)
     if wrap_width is None:
         return cleaned
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # the lines of each paragraph, joined once at the end
     previous_line = ""
     for line in cleaned:
         if paragraphs and _wrapped_mid_paragraph(previous_line, line, wrap_width):
-            paragraphs[-1] = clean_line(paragraphs[-1] + " " + line)
+            paragraphs[-1].append(line)
         else:
-            paragraphs.append(line)
+            paragraphs.append([line])
         previous_line = line
-    return paragraphs
+    return [_join_wrapped(parts) for parts in paragraphs]
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """Join cleaned lines in one pass (re-cleaning per line was quadratic in a long paragraph).
+
+    Cleaned lines are stripped and have no space beside Chinese, so each joining space is the only
+    one clean_line can change: it goes when a Chinese character touches it, as it did line by line.
+    """
+    return parts[0] if len(parts) == 1 else clean_line(" ".join(parts))
 
 
 def display_width(text: str) -> int:

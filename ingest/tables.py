@@ -36,16 +36,21 @@ def extract_tables(lines: list[str]) -> Iterator[list[str] | Table]:
     index = 0
     while index < len(lines):
         end = _table_block_end(lines, index)
-        rows = _rebuild(lines[index:end]) if end > index else None
-        if rows:
+        if end == index:
+            plain.append(lines[index])
+            index += 1
+            continue
+        found = _find_table(lines[index:end])
+        if found is None:
+            plain.extend(lines[index:end])
+        else:
+            table_at, rows = found
+            plain.extend(lines[index:index + table_at])
             if plain:
                 yield plain
                 plain = []
             yield Table(rows)
-            index = end
-        else:
-            plain.append(lines[index])
-            index += 1
+        index = end
     if plain:
         yield plain
 
@@ -72,34 +77,47 @@ def _table_block_end(lines: list[str], start: int) -> int:
     return index
 
 
-def _cells(block: list[str]) -> list[list[str]]:
-    """Each cell as its list of physical lines."""
+def _find_table(block: list[str]) -> tuple[int, list[TableRow]] | None:
+    """The first cell of the block from which the rest rebuilds as a table: (its line, the rows).
+
+    Every cell of a block is tried as the table's first header cell (a caption may come before it),
+    each in constant time plus its row checks, so a long block that is no table costs linear time.
+    """
+    starts, cells = _cells(block)
+    first_rows: list[int | None] = [None] * len(cells)  # the next cell "1" (序号 1) from each cell on
+    upcoming: int | None = None
+    for at in reversed(range(len(cells))):
+        upcoming = at if cells[at] == ["1"] else upcoming
+        first_rows[at] = upcoming
+    for at, first_row in enumerate(first_rows):
+        if first_row is not None and (rows := _rebuild(cells, at, first_row)):
+            return starts[at], rows
+    return None
+
+
+def _cells(block: list[str]) -> tuple[list[int], list[list[str]]]:
+    """Each cell as its list of physical lines, and the line where each cell starts."""
+    starts: list[int] = []
     cells: list[list[str]] = []
-    for line in block:
+    for index, line in enumerate(block):
         if line.startswith("\t") and line.strip():
+            starts.append(index)
             cells.append([line.strip()])
         elif line.strip() and cells:
             cells[-1].append(line.strip())
-    return cells
+    return starts, cells
 
 
-def _rebuild(block: list[str]) -> list[TableRow] | None:
-    cells = _cells(block)
-    first_row = next((i for i, cell in enumerate(cells) if cell == ["1"]), None)
-    if first_row is None or first_row < 2:
+def _rebuild(cells: list[list[str]], start: int, first_row: int) -> list[TableRow] | None:
+    """The table with header cells[start:first_row] and rows from first_row to the end, if it is one."""
+    width = first_row - start
+    if width < 2 or (len(cells) - first_row) % width:
         return None
-    header = ["".join(cell) for cell in cells[:first_row]]
-    body = cells[first_row:]
-    width = len(header)
-    if len(body) % width:
+    row_starts = range(first_row, len(cells), width)
+    if any("".join(cells[at]) != str(number) for number, at in enumerate(row_starts, start=1)):
         return None
-    rows: list[TableRow] = []
-    for number, start in enumerate(range(0, len(body), width), start=1):
-        row_cells = body[start:start + width]
-        if "".join(row_cells[0]) != str(number):
-            return None
-        rows.append(_row(number, header, row_cells))
-    return rows
+    header = ["".join(cell) for cell in cells[start:first_row]]
+    return [_row(number, header, cells[at:at + width]) for number, at in enumerate(row_starts, start=1)]
 
 
 def _row(number: int, header: list[str], row_cells: list[list[str]]) -> TableRow:

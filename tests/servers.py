@@ -25,8 +25,8 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.library = library
-        self._server = uvicorn.Server(uvicorn.Config(create_app(settings, library), host="127.0.0.1", port=self.port,
-                                                     log_level="warning"))
+        self.app = create_app(settings, library)
+        self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     @property

@@ -7,6 +7,8 @@ vectors explicitly on add and query, so the function is a guard rather than the 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +21,9 @@ from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Chunk
 from vectorstore.embedders import Embedder
+from vectorstore.errors import IndexUnavailableError, converted, index_damaged, server_unavailable, write_failed
 
+logger = logging.getLogger(__name__)
 COLLECTION = "policy-clauses"
 
 
@@ -52,50 +56,70 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
 class ChromaStore:
     """The vectors of one index build: in the build's own folder (`local`), or in a collection named
-    after the build on a shared Chroma server (`on_server`, for several workers or machines)."""
+    after the build on a shared Chroma server (`on_server`, for several workers or machines).
 
-    def __init__(self, client: ClientAPI, name: str, embedder: Embedder, create: bool) -> None:
-        self._client = client
-        function = ChromaEmbeddingFunction(embedder)
-        # Opening never creates: a missing collection is a damaged index, not an empty one.
-        self._collection = (client.create_collection(name, embedding_function=function, configuration={"hnsw": {"space": "cosine"}})
-                            if create else client.get_collection(name, embedding_function=function))
+    Every failure ends in an IndexUnavailableError that names the fix: Chroma's Rust core meets a
+    damaged SQLite file with a pyo3 PanicException (a BaseException), on opening or on a query."""
+
+    def __init__(self, connect: Callable[[], ClientAPI], name: str, embedder: Embedder, create: bool,
+                 where: str, server_url: str = "") -> None:
+        self._where, self._server_url, self._writing = where, server_url, create
         self._count: int | None = None
+        function = ChromaEmbeddingFunction(embedder)
+        with converted(self._failure):
+            self._client = connect()
+            # Opening never creates: a missing collection is a damaged index, not an empty one.
+            self._collection = (self._client.create_collection(name, embedding_function=function,
+                                                               configuration={"hnsw": {"space": "cosine"}})
+                                if create else self._client.get_collection(name, embedding_function=function))
 
     @classmethod
     def local(cls, folder: Path, embedder: Embedder, create: bool = False) -> ChromaStore:
-        client = chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
-        return cls(client, COLLECTION, embedder, create)
+        def connect() -> ClientAPI:
+            return chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
+
+        return cls(connect, COLLECTION, embedder, create, where=str(folder))
 
     @classmethod
     def on_server(cls, server_url: str, build_name: str, embedder: Embedder, create: bool = False) -> ChromaStore:
-        return cls(_server_client(server_url), collection_name(build_name), embedder, create)
+        name = collection_name(build_name)
+        return cls(lambda: _server_client(server_url), name, embedder, create,
+                   where=f"Chroma 服务器 {server_url} 上的集合 {name}", server_url=server_url)
 
     def add(self, chunks: list[Chunk], vectors: np.ndarray, metadata: list[dict[str, Any]]) -> None:
+        """Raises IndexWriteError when Chroma refuses (disk full, no permission)."""
         self._count = None
-        for start in range(0, len(chunks), 1000):
-            end = start + 1000
-            self._collection.add(ids=[c.chunk_id for c in chunks[start:end]], embeddings=vectors[start:end],
-                                 documents=[c.indexed_text for c in chunks[start:end]],
-                                 metadatas=metadata[start:end])
+        with converted(self._failure):
+            for start in range(0, len(chunks), 1000):
+                end = start + 1000
+                self._collection.add(ids=[c.chunk_id for c in chunks[start:end]], embeddings=vectors[start:end],
+                                     documents=[c.indexed_text for c in chunks[start:end]],
+                                     metadatas=metadata[start:end])
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks, best first."""
         if self.count() == 0:
             return []
-        result = self._collection.query(query_embeddings=[vector], n_results=min(k, self.count()), where=where,
-                                        include=["distances"])
-        return [(chunk_id, 1.0 - float(distance))
-                for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
+        with converted(self._failure):
+            result = self._collection.query(query_embeddings=[vector], n_results=min(k, self.count()), where=where,
+                                            include=["distances"])
+            return [(chunk_id, 1.0 - float(distance))
+                    for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
 
     def count(self) -> int:
         if self._count is None:  # asked on every query; a server round trip, and a written build never changes
-            self._count = self._collection.count()
+            with converted(self._failure):
+                self._count = self._collection.count()
         return self._count
 
     def close(self) -> None:
         """Release Chroma's handles on the folder (so a replaced build can be deleted)."""
         self._client.clear_system_cache()
+
+    def _failure(self, error: BaseException) -> IndexUnavailableError:
+        if self._server_url and unreachable(self._server_url):
+            return server_unavailable(self._server_url)
+        return write_failed(error) if self._writing else index_damaged(self._where, error)
 
 
 def server_heartbeat(server_url: str) -> None:
@@ -103,15 +127,27 @@ def server_heartbeat(server_url: str) -> None:
     _server_client(server_url).heartbeat()
 
 
+def unreachable(server_url: str) -> bool:
+    """Whether the Chroma server fails to answer a heartbeat."""
+    try:
+        server_heartbeat(server_url)
+    except Exception:  # any failure to reach it means the same to the user
+        return True
+    return False
+
+
 def collection_name(build_name: str) -> str:
     return f"{COLLECTION}-{build_name}"
 
 
 def drop_server_collection(build_name: str, server_url: str) -> None:
-    """Delete a removed build's collection from the Chroma server (if it is there)."""
-    client = _server_client(server_url)
-    if collection_name(build_name) in {c.name for c in client.list_collections()}:
-        client.delete_collection(collection_name(build_name))
+    """Delete a removed build's collection from the Chroma server (if it is there); best effort."""
+    try:
+        client = _server_client(server_url)
+        if collection_name(build_name) in {c.name for c in client.list_collections()}:
+            client.delete_collection(collection_name(build_name))
+    except Exception:  # an unreachable server must not hide the error that made us clean up
+        logger.warning("无法从 Chroma 服务器 %s 删除集合 %s", server_url, collection_name(build_name), exc_info=True)
 
 
 def _server_client(server_url: str) -> ClientAPI:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from vectorstore.embedders import Embedder
-from vectorstore.sqlite_cache import lookup
+from vectorstore.sqlite_cache import CacheTable
 
 _BATCH = 16
 
 
 class EmbeddingCache:
     def __init__(self, path: Path, embedder: Embedder) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._table = CacheTable(path, "vectors", "vector")  # a damaged cache file is started afresh
         self._embedder = embedder
 
     def embed(self, texts: list[str],
@@ -29,7 +26,7 @@ class EmbeddingCache:
         `on_progress(n)` reports each n texts done, cached ones included.
         """
         keys = [self._key(text) for text in texts]
-        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in lookup(self._db, "vectors", "vector", keys).items()}
+        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._table.lookup(keys).items()}
         if on_progress and found:
             on_progress(len(found))
         missing = [i for i, key in enumerate(keys) if key not in found]
@@ -37,8 +34,7 @@ class EmbeddingCache:
             batch = missing[start:start + _BATCH]
             vectors = self._embedder.embed_passages([texts[i] for i in batch])
             rows = [(keys[i], vector.astype(np.float32).tobytes()) for i, vector in zip(batch, vectors)]
-            with self._db:  # commit per batch: an interrupted ingest keeps what it already paid for
-                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            self._table.insert(rows)  # committed per batch: an interrupted ingest keeps what it already paid for
             found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
             if on_progress:
                 on_progress(len(batch))
@@ -46,7 +42,7 @@ class EmbeddingCache:
         return vectors, len(missing)
 
     def close(self) -> None:
-        self._db.close()
+        self._table.close()
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._embedder.name}\n{text}".encode()).hexdigest()

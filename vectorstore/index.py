@@ -13,6 +13,9 @@ the embedding cache, so unchanged clauses are never embedded again.
 Chroma answers searches over the whole corpus (HNSW, sub-linear); a search restricted to a few
 named documents is exact, over just their rows of vectors.npy (Chroma's filtered queries cost
 ~30 ms each at 40 000 chunks, however few documents they allow).
+
+Storage faults end in an `IndexUnavailableError` whose subclass names the cause and whose Chinese
+message names the fix: no index yet, a damaged build, a failed write, an unreachable Chroma server.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from __future__ import annotations
 import fcntl
 import functools
 import json
+import logging
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Collection
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,17 +38,29 @@ import numpy as np
 
 from ingest.chunks import make_chunks
 from ingest.models import Chunk, Document
-from vectorstore.chroma_store import ChromaStore, drop_server_collection, server_heartbeat
+from vectorstore.chroma_store import ChromaStore, drop_server_collection, unreachable
 from vectorstore.embedders import Embedder
 from vectorstore.embedding_cache import EmbeddingCache
+from vectorstore.errors import (
+    REBUILD,
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexUnavailableError,
+    IndexWriteError,
+    VectorServerUnavailableError,
+    converted,
+    index_damaged,
+    server_unavailable,
+    write_failed,
+)
 from vectorstore.keyword import KeywordIndex, TokenCache
 
+__all__ = ["BuildReport", "IndexDamagedError", "IndexNotFoundError", "IndexUnavailableError", "IndexWriteError",
+           "PolicyIndex", "VectorServerUnavailableError", "build_index", "current_build"]
+
+logger = logging.getLogger(__name__)
 _POINTER = "CURRENT"
 _BUILDS = "builds"
-
-
-class IndexNotFoundError(Exception):
-    """There is no usable index; the message says how to build one."""
 
 
 @dataclass
@@ -63,9 +81,17 @@ def build_index(documents: list[Document], index_dir: Path, embedder: Embedder, 
     `on_progress(done, total)` reports embedding progress over the chunks. Ingests of the same
     index run one at a time. With `chroma_url` the vectors go to that Chroma server, the rest
     (documents, chunks, keyword index) to `index_dir` as always.
+
+    Raises IndexWriteError when the new build cannot be written (the live index stays as it was)
+    and VectorServerUnavailableError when the Chroma server does not answer; a damaged live build
+    is rebuilt, never reported unchanged.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".ingest.lock").open("w") as lock:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = (index_dir / ".ingest.lock").open("w")
+    except OSError as error:  # e.g. no permission on the index folder
+        raise write_failed(error) from error
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _build(documents, index_dir, embedder, max_tokens, on_progress, force, chroma_url)
 
@@ -78,7 +104,6 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
     if live is not None and not force and _same_content(live, chunks, embedder, chroma_url):
         return BuildReport(live.name, len(documents), clause_count, len(chunks), 0, unchanged=True)
 
-    cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder)
     done = 0
 
     def progress(count: int) -> None:
@@ -87,26 +112,33 @@ def _build(documents: list[Document], index_dir: Path, embedder: Embedder, max_t
         if on_progress:
             on_progress(done, len(chunks))
 
-    tokens = TokenCache(index_dir / "embeddings.sqlite")
     texts = [c.indexed_text for c in chunks]
+    cache_file = index_dir / "embeddings.sqlite"
     try:
-        vectors, embedded = cache.embed(texts, progress)
-        tokenized = tokens.tokenize(texts)
-    finally:
-        cache.close()
-        tokens.close()
+        # One cache after the other: each may replace a damaged file, which the other must not hold open.
+        with closing(EmbeddingCache(cache_file, embedder)) as cache:
+            vectors, embedded = cache.embed(texts, progress)
+        with closing(TokenCache(cache_file)) as tokens:
+            tokenized = tokens.tokenize(texts)
+    except sqlite3.Error as error:  # the cache could not be written: disk full, no permission
+        raise write_failed(error) from error
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     staging = index_dir / _BUILDS / f".{name}.partial"
     try:
         _write_build(staging, name, documents, chunks, vectors, tokenized, embedder, chroma_url)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. disk full: leave nothing half-written behind
         if chroma_url:
             drop_server_collection(name, chroma_url)
+        if isinstance(error, (OSError, sqlite3.Error)):  # Chroma's own failures arrive converted already
+            raise write_failed(error) from error
         raise
     final = index_dir / _BUILDS / name
-    staging.rename(final)
-    _switch_pointer(index_dir, name)
+    try:
+        staging.rename(final)
+        _switch_pointer(index_dir, name)
+    except OSError as error:  # CURRENT is unchanged; the next ingest removes the orphaned build
+        raise write_failed(error) from error
     _remove_old_builds(index_dir, keep={name, live.name if live else ""}, chroma_url=chroma_url)
     return BuildReport(name, len(documents), clause_count, len(chunks), embedded, unchanged=False)
 
@@ -115,7 +147,7 @@ def current_build(index_dir: Path) -> Path | None:
     pointer = index_dir / _POINTER
     if not pointer.is_file():
         return None
-    build = index_dir / _BUILDS / pointer.read_text(encoding="utf-8").strip()
+    build = index_dir / _BUILDS / pointer.read_text(encoding="utf-8", errors="replace").strip()
     return build if (build / "build.json").is_file() else None
 
 
@@ -140,27 +172,52 @@ class PolicyIndex:
 
     @classmethod
     def open(cls, index_dir: Path, embedder: Embedder, chroma_url: str = "") -> PolicyIndex:
+        """The live build, checked. Raises IndexNotFoundError (no index yet), IndexDamagedError or
+        VectorServerUnavailableError — all IndexUnavailableError, with a message that names the fix."""
         build = current_build(index_dir)
         if build is None:
             raise IndexNotFoundError(f"索引不存在：{index_dir}。请先运行 `policy-assistant ingest` 建立索引。")
-        info = json.loads((build / "build.json").read_text(encoding="utf-8"))
-        if info["embedder"] != embedder.name:
-            raise IndexNotFoundError(f"索引由嵌入模型 {info['embedder']} 建立，当前配置为 {embedder.name}。"
-                                     "请重新运行 `policy-assistant ingest`。")
-        if info.get("chroma_server", False) != bool(chroma_url):
-            where = "Chroma 服务器" if chroma_url else "索引目录"
-            raise IndexNotFoundError(f"当前配置要求向量存放在{where}中，而现有索引不是这样建立的。"
-                                     "请运行 `policy-assistant ingest --rebuild`。")
-        try:
+        return cls.load(build, embedder, chroma_url)
+
+    @classmethod
+    def load(cls, build: Path, embedder: Embedder, chroma_url: str = "") -> PolicyIndex:
+        """One build, checked so that a damaged one fails here (a server at start) and not on the first question."""
+        # A damaged build fails in many ways: JSON, bm25s, numpy, SQLite, Chroma's Rust panics, the network.
+        with converted(lambda error: _unusable(build, chroma_url, error)):
+            info = json.loads((build / "build.json").read_text(encoding="utf-8"))
+            if info["embedder"] != embedder.name:
+                raise IndexDamagedError(f"索引由嵌入模型 {info['embedder']} 建立，与当前配置的 {embedder.name} 不符。"
+                                        + REBUILD)
+            if info.get("chroma_server", False) != bool(chroma_url):
+                where = "Chroma 服务器" if chroma_url else "索引目录"
+                raise IndexDamagedError(f"当前配置要求向量存放在{where}中，而现有索引不是这样建立的。" + REBUILD)
             index = cls(build, embedder, chroma_url)
-            if index.vectors.count() != len(index.chunks):
-                raise ValueError("vector count does not match the chunks")
-        except Exception as error:  # a damaged build fails in many ways (JSON, bm25s, Chroma, SQLite, network)
-            if chroma_url and _unreachable(chroma_url):
-                raise IndexNotFoundError(f"无法连接 Chroma 服务器 {chroma_url}，请确认它已启动（`chroma run`）。") from error
-            raise IndexNotFoundError(f"索引已损坏（{type(error).__name__}）：{build}。请运行 "
-                                     "`policy-assistant ingest --rebuild` 重建（文档不受影响）。") from error
+            try:
+                index._check(info.get("chunk_ids"))
+            except BaseException:
+                index.close()
+                raise
         return index
+
+    def _check(self, chunk_ids: list[str] | None) -> None:
+        """Cheap consistency checks of the build's parts against its chunks (no full scan of any file)."""
+        count = len(self.chunks)
+        problem = ""
+        if chunk_ids is not None and chunk_ids != [c.chunk_id for c in self.chunks]:
+            problem = "chunks.jsonl 与 build.json 不符"
+        elif any(c.doc_id not in self.documents for c in self.chunks):
+            problem = "documents.json 缺少文档"
+        elif self._matrix.ndim != 2 or self._matrix.shape[0] != count:
+            problem = f"vectors.npy 有 {self._matrix.shape[0] if self._matrix.ndim else 0} 行，应为 {count}"
+        elif self.keyword.size != count:
+            problem = f"关键词索引有 {self.keyword.size} 条，应为 {count}"
+        elif self.vectors.count() != count:
+            problem = f"Chroma 中有 {self.vectors.count()} 个向量，应为 {count}"
+        elif count and not any(chunk_id in self.position
+                               for chunk_id, _ in self.vectors.query(np.asarray(self._matrix[0]), 1)):
+            problem = "Chroma 查询结果与条款片段不符"  # also loads the HNSW graph the first question would need
+        if problem:
+            raise index_damaged(self.build, problem)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait ~2 s for: the word dictionary and the embedding model."""
@@ -197,11 +254,20 @@ class PolicyIndex:
 
 
 def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder, chroma_url: str) -> bool:
-    if not ((chroma_url or (build / "chroma").is_dir()) and (build / "keyword").is_dir() and (build / "vectors.npy").is_file()):
-        return False  # a damaged build is never "unchanged"
-    info = json.loads((build / "build.json").read_text(encoding="utf-8"))
-    return (info.get("embedder") == embedder.name and info.get("chroma_server", False) == bool(chroma_url)
-            and info.get("chunk_ids") == [c.chunk_id for c in chunks])
+    """Whether the live build holds exactly these chunks and is intact (a damaged build is never "unchanged")."""
+    try:
+        info = json.loads((build / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not (info.get("embedder") == embedder.name and info.get("chroma_server", False) == bool(chroma_url)
+            and info.get("chunk_ids") == [c.chunk_id for c in chunks]):
+        return False
+    try:
+        PolicyIndex.load(build, embedder, chroma_url).close()
+    except IndexDamagedError as error:  # an unreachable server is raised: a rebuild could not write either
+        logger.warning("现有索引已损坏，重新建立：%s", error)
+        return False
+    return True
 
 
 def _vector_store(folder: Path, name: str, embedder: Embedder, chroma_url: str, create: bool = False) -> ChromaStore:
@@ -212,12 +278,10 @@ def _vector_store(folder: Path, name: str, embedder: Embedder, chroma_url: str, 
     return ChromaStore.local(folder / "chroma", embedder, create)
 
 
-def _unreachable(chroma_url: str) -> bool:
-    try:
-        server_heartbeat(chroma_url)
-    except Exception:  # any failure to reach it means the same to the user
-        return True
-    return False
+def _unusable(build: Path, chroma_url: str, error: BaseException) -> IndexUnavailableError:
+    if chroma_url and unreachable(chroma_url):
+        return server_unavailable(chroma_url)
+    return index_damaged(build, error)
 
 
 def _write_build(folder: Path, name: str, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray,
@@ -231,11 +295,13 @@ def _write_build(folder: Path, name: str, documents: list[Document], chunks: lis
     KeywordIndex.build(tokenized).save(folder / "keyword")
     np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
     meta_by_doc = {d.doc_id: d.meta for d in documents}
-    store = _vector_store(folder, name, embedder, chroma_url, create=True)
-    store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "is_preamble": c.is_preamble,
-                                 "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
-                                for c in chunks])
-    store.close()
+    store = _vector_store(folder, name, embedder, chroma_url, create=True)  # Chroma's failures: IndexWriteError
+    try:
+        store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "is_preamble": c.is_preamble,
+                                     "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
+                                    for c in chunks])
+    finally:
+        store.close()
     # build.json last: its presence marks a complete build
     info = {"embedder": embedder.name, "chroma_server": bool(chroma_url), "documents": len(documents), "chunks": len(chunks),
             "chunk_ids": [c.chunk_id for c in chunks], "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -245,11 +311,15 @@ def _write_build(folder: Path, name: str, documents: list[Document], chunks: lis
 
 def _switch_pointer(index_dir: Path, name: str) -> None:
     temporary = index_dir / f".{_POINTER}.{uuid.uuid4().hex}"
-    with temporary.open("w", encoding="utf-8") as out:
-        out.write(name)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, index_dir / _POINTER)
+    try:
+        with temporary.open("w", encoding="utf-8") as out:
+            out.write(name)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, index_dir / _POINTER)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _remove_old_builds(index_dir: Path, keep: set[str], chroma_url: str) -> None:

@@ -12,7 +12,6 @@ import json
 import logging
 import math
 import re
-import sqlite3
 import zlib
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import bm25s
 import jieba
 import numpy as np
 
-from vectorstore.sqlite_cache import lookup
+from vectorstore.sqlite_cache import CacheTable
 
 jieba.setLogLevel(logging.WARNING)
 # Cached tokens are only valid for the tokenizer that made them: any edit of this file, or another
@@ -48,22 +47,18 @@ class TokenCache:
     """BM25 tokens of texts, kept in an SQLite table by (tokenizer version, text hash)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, packed BLOB NOT NULL)")
+        self._table = CacheTable(path, "tokens", "packed")  # a damaged cache file is started afresh
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         keys = [hashlib.sha256(f"{_TOKENIZER_VERSION}\n{text}".encode()).hexdigest() for text in texts]
         found = {key: zlib.decompress(packed).decode().split(_SEPARATOR)
-                 for key, packed in lookup(self._db, "tokens", "packed", keys).items()}
+                 for key, packed in self._table.lookup(keys).items()}
         new = {key: tokenize(text) or ["∅"] for key, text in zip(keys, texts) if key not in found}
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-                                 [(key, zlib.compress(_SEPARATOR.join(tokens).encode())) for key, tokens in new.items()])
+        self._table.insert([(key, zlib.compress(_SEPARATOR.join(tokens).encode())) for key, tokens in new.items()])
         return [found.get(key) or new[key] for key in keys]
 
     def close(self) -> None:
-        self._db.close()
+        self._table.close()
 
 
 class KeywordIndex:

@@ -11,11 +11,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.library import LibraryError
 from assistant.service import QuestionError
+from vectorstore.errors import IndexDamagedError, IndexNotFoundError, IndexUnavailableError, IndexWriteError, VectorServerUnavailableError
 
 log = logging.getLogger("policy_assistant.api")
 
 _QUESTION_STATUS = {"unknown_document": 404}
-_HTTP_CODES = {401: ("unauthorized", "缺少或错误的 API 密钥。"), 403: ("forbidden", "该密钥无权执行此操作。"),
+_INDEX_ERRORS: dict[type[IndexUnavailableError], tuple[int, str]] = {
+    IndexNotFoundError: (503, "not_ready"), IndexDamagedError: (503, "index_damaged"),
+    VectorServerUnavailableError: (503, "vector_server_unavailable"), IndexWriteError: (507, "index_write_failed")}
+_HTTP_CODES = {400: ("bad_request", "请求体无法解析：应为 UTF-8 编码、结构正常的 JSON。"),
+               401: ("unauthorized", "缺少或错误的 API 密钥。"), 403: ("forbidden", "该密钥无权执行此操作。"),
                404: ("not_found", "没有这个接口或资源。"), 405: ("method_not_allowed", "不支持该请求方法。"),
                413: ("payload_too_large", "请求内容过大。"), 429: ("rate_limited", "请求过于频繁，请稍后再试。")}
 
@@ -42,6 +47,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LibraryError)
     async def library_error(_: Request, error: LibraryError) -> JSONResponse:
         return error_response(error.status, error.code, str(error))
+
+    @app.exception_handler(IndexUnavailableError)
+    async def index_error(_: Request, error: IndexUnavailableError) -> JSONResponse:
+        status, code = next((v for k, v in _INDEX_ERRORS.items() if isinstance(error, k)), (503, "index_unavailable"))
+        return error_response(status, code, str(error))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

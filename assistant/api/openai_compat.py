@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -11,11 +12,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, ValidatorFunctionWrapHandler, field_validator, model_validator
 
 from assistant.answer import Answer, Mode
 from assistant.api.deps import LibraryDep, Reader
 from assistant.api.errors import ApiError
+from assistant.markup import escape_markdown
 
 router = APIRouter(prefix="/v1", tags=["OpenAI 兼容"])
 
@@ -23,14 +25,42 @@ MODELS: dict[str, Mode | None] = {"policy-assistant": None, "policy-assistant-ex
                                   "policy-assistant-llm": "llm"}
 
 
+# The one line a text-only client carries the cited clauses in: "来源编号：[1] doc-id#三（一）2；[2] …"
+_SOURCE_IDS, _PATH_MARK = "来源编号：", "#"
+_SOURCE_ID = re.compile(r"\[(\d+)\] ([^#；\s]+)#([^；]+)")
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content: {"type": "text", "text": "…"}; other types (image_url…) are refused."""
+
+    model_config = ConfigDict(extra="allow")  # an image part carries its own fields
+    type: StrictStr
+    text: StrictStr | None = None  # strict: 123 or a list is a bad request, not text
+
+    @model_validator(mode="after")
+    def _text_part_has_text(self) -> ContentPart:
+        if self.type == "text" and self.text is None:
+            raise ValueError("文字内容缺少 text")
+        return self
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = None
+    content: StrictStr | list[ContentPart] | None = None
+
+    @field_validator("content", mode="wrap")
+    @classmethod
+    def _one_error(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """One error at messages.n.content, not one per union member (the error message lists the fields)."""
+        try:
+            return handler(value)
+        except ValidationError as error:
+            raise ValueError("content 应为文字，或 [{\"type\": \"text\", \"text\": \"…\"}] 形式的列表") from error
 
     @property
     def text(self) -> str:
-        if isinstance(self.content, list):  # [{"type": "text", "text": …}, …]
-            return "".join(part.get("text", "") for part in self.content if part.get("type") == "text")
+        if isinstance(self.content, list):
+            return "".join(part.text or "" for part in self.content)
         return self.content or ""
 
 
@@ -51,11 +81,14 @@ def models() -> dict[str, Any]:
 def chat_completions(request: ChatRequest, library: LibraryDep) -> dict[str, Any] | StreamingResponse:
     if request.model not in MODELS:
         raise ApiError(404, "unknown_model", f"没有模型“{request.model}”（可用：{'、'.join(MODELS)}）。")
+    if any(part.type != "text" for m in request.messages if isinstance(m.content, list) for part in m.content):
+        raise ApiError(400, "unsupported_content", "暂不支持图片等非文字内容，请只发送文字。")
     users = [i for i, m in enumerate(request.messages) if m.role == "user"]
     if not users:
         raise ApiError(400, "empty_question", "messages 中没有用户问题。")
     question = request.messages[users[-1]].text
-    history = [{"role": m.role, "content": m.text} for m in request.messages[: users[-1]] if m.role in ("user", "assistant")]
+    history = [{"role": m.role, "content": m.text, "citations": cited_clauses(m.text) if m.role == "assistant" else []}
+               for m in request.messages[: users[-1]] if m.role in ("user", "assistant")]
     events = library.assistant.ask_stream(question, history, MODELS[request.model], request.documents)
     first = next(events)  # argument errors surface here, as JSON errors
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
@@ -71,8 +104,11 @@ def chat_completions(request: ChatRequest, library: LibraryDep) -> dict[str, Any
         streamed = ""
         for event in [first, *events]:
             if isinstance(event, Answer):
-                tail = with_sources(event)[len(streamed):] if with_sources(event).startswith(streamed) else \
-                    f"\n\n---\n{event.notice}\n\n{with_sources(event)}"
+                # The final text extends what streamed, or (an LLM reply rejected midway) replaces it: a client
+                # cannot take back streamed text, so the notice and the fallback follow it, once.
+                final = with_sources(event)
+                notice = f"{event.notice}\n\n" if event.notice else ""
+                tail = final[len(streamed):] if final.startswith(streamed) else f"\n\n---\n{notice}{final}"
                 if tail:
                     yield _chunk(completion_id, created, request.model, {"content": tail}, None)
                 yield _chunk(completion_id, created, request.model, {}, "stop", _extras(event))
@@ -85,11 +121,24 @@ def chat_completions(request: ChatRequest, library: LibraryDep) -> dict[str, Any
 
 
 def with_sources(answer: Answer) -> str:
-    """The answer text with its sources listed, unless the text lists them already (extractive)."""
-    if "**依据**" in answer.answer or not answer.citations:
+    """The answer as a text-only channel carries it: its sources listed (unless the text lists them already,
+    as extractive answers do), then one line of source ids. A client sends the text back as the assistant's
+    turn, and `cited_clauses` reads the ids from it: "第二条具体怎么说？" then opens the right clause."""
+    if not answer.citations:
         return answer.answer
-    lines = [f"[{c.n}] 《{c.title}》{c.doc_number and f'（{c.doc_number}）'} {c.clause}「{c.heading}」" for c in answer.citations]
-    return answer.answer + "\n\n**来源**\n" + "\n".join(lines)
+    text = answer.answer
+    if "**依据**" not in text:
+        lines = [f"[{c.n}] 《{escape_markdown(c.title)}》{c.doc_number and f'（{escape_markdown(c.doc_number)}）'} "
+                 f"{escape_markdown(c.clause)}「{escape_markdown(c.heading)}」" for c in answer.citations]
+        text += "\n\n**来源**\n" + "\n".join(lines)
+    return text + "\n\n" + _SOURCE_IDS + "；".join(f"[{c.n}] {c.doc_id}{_PATH_MARK}{c.clause}" for c in answer.citations)
+
+
+def cited_clauses(text: str) -> list[dict[str, Any]]:
+    """The {n, doc_id, clause} of each source id in a text `with_sources` wrote (the inverse of that line)."""
+    line = next((line for line in reversed(text.splitlines()) if line.startswith(_SOURCE_IDS)), "")
+    return [{"n": int(n), "doc_id": doc_id, "clause": clause}
+            for n, doc_id, clause in _SOURCE_ID.findall(line[len(_SOURCE_IDS):])]
 
 
 def _extras(answer: Answer) -> dict[str, Any]:

@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import chain
+from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.answer import Answer
-from assistant.api.deps import Admin, LibraryDep, Reader
+from assistant.api.audit import AuditLog
+from assistant.api.deps import Admin, AuditDep, LibraryDep, Reader, identity
 from assistant.api.errors import ApiError
+from assistant.jobs import Job
+from assistant.library import Library, LibraryError
 from ingest.models import Document
 
 router = APIRouter()
+_FAILED_STATUS = {"cancelled": 409, "duplicate_document": 409, "document_too_long": 413, "last_document": 409, "bad_manifest": 409,
+                  "internal_error": 500, "interrupted": 500}
+
+
+class CitedClause(BaseModel):
+    """A clause an earlier answer cited: send an Answer's citations back as they came (extra fields are ignored)."""
+
+    n: int
+    doc_id: str = Field(max_length=200)
+    clause: str = Field(max_length=200)
 
 
 class Message(BaseModel):
     role: Literal["user", "assistant", "system"]
     content: str = Field(max_length=20000)
+    citations: list[CitedClause] = Field(default_factory=list, max_length=50,
+                                         description="assistant turns: the answer's citations, so “第二条具体怎么说？” opens the right clause")
+    understood_as: str = Field("", max_length=2000, description="assistant turns: the answer's understood_as")
 
 
 class AskRequest(BaseModel):
@@ -92,19 +110,74 @@ def get_clause(doc_id: str, path: str, library: LibraryDep) -> dict[str, Any]:
     return {"document": asdict(document.meta), **asdict(clause)}
 
 
-@router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=201)
-async def upload_document(library: LibraryDep, file: UploadFile = File(...)) -> JSONResponse:  # noqa: B008
-    """上传文档（txt/docx/pdf/html，需管理员密钥）。同名文件视为新版本；索引更新期间问答照常。"""
+@router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202)
+async def upload_document(library: LibraryDep, audit: AuditDep, request: Request, file: UploadFile = File(...),  # noqa: B008
+                          wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
+    """上传文档（txt/docx/pdf/html，需管理员密钥），返回任务（202，`Location` 指向 /api/jobs/{id}）。
+    同名文件（不论格式、大小写）视为新版本，旧版移入 data/removed/；索引更新期间问答照常；任务可查询进度、可取消。"""
     data = await file.read(library.settings.max_file_bytes + 1)
-    meta, replaced = await run_in_threadpool(library.add, file.filename or "", data)
-    return JSONResponse({**asdict(meta), "replaced": replaced}, status_code=200 if replaced else 201)
+    try:
+        job = await run_in_threadpool(library.submit_add, file.filename or "", data)
+    except LibraryError as error:
+        _audit(audit, request, "upload", file.filename or "", error.code)
+        raise
+    _audit(audit, request, "upload", job.target, "queued", job.id)
+    return await _job_response(library, audit, request, job, wait)
 
 
-@router.delete("/api/documents/{doc_id}", dependencies=[Admin], tags=["文档"])
-async def delete_document(doc_id: str, library: LibraryDep) -> dict[str, Any]:
-    """删除文档（需管理员密钥）；文件移入 data/removed/ 备查。"""
-    meta = await run_in_threadpool(library.remove, doc_id)
-    return {**asdict(meta), "removed": True}
+@router.delete("/api/documents/{doc_id}", dependencies=[Admin], tags=["文档"], status_code=202)
+async def delete_document(doc_id: str, library: LibraryDep, audit: AuditDep, request: Request,
+                          wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
+    """删除文档（需管理员密钥），返回任务；新索引生效后文件才移入 data/removed/ 备查。"""
+    try:
+        job = library.submit_remove(doc_id)
+    except LibraryError as error:
+        _audit(audit, request, "delete", doc_id, error.code)
+        raise
+    _audit(audit, request, "delete", doc_id, "queued", job.id)
+    return await _job_response(library, audit, request, job, wait)
+
+
+@router.get("/api/jobs", dependencies=[Admin], tags=["文档"])
+def list_jobs(library: LibraryDep) -> list[dict[str, Any]]:
+    """最近的上传、删除任务（新的在前）。"""
+    return [job.public() for job in library.jobs.list()]
+
+
+@router.get("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
+def get_job(job_id: str, library: LibraryDep) -> dict[str, Any]:
+    """任务状态：queued、parsing、indexing（done/total 为已向量化的片段数）、done、failed、cancelled。"""
+    return _job(library, job_id).public()
+
+
+@router.delete("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
+def cancel_job(job_id: str, library: LibraryDep, audit: AuditDep, request: Request) -> dict[str, Any]:
+    """取消尚未完成的任务；文档库保持原样。已完成的任务不能取消（409）。"""
+    job = library.jobs.request_cancel(_job(library, job_id).id)
+    if job is None or job.is_finished:
+        raise ApiError(409, "job_finished", "任务已结束，不能取消。")
+    _audit(audit, request, "cancel", job.target, "requested", job.id)
+    return job.public()
+
+
+@router.get("/api/corpus/refused", dependencies=[Admin], tags=["文档"])
+def refused_files(library: LibraryDep) -> list[dict[str, str]]:
+    """语料目录中未能加入索引的文件及原因（可删除）。"""
+    return [{"file": Path(s.path).name, "reason": s.reason} for s in library.refused]
+
+
+@router.delete("/api/corpus/refused/{file_name}", dependencies=[Admin], tags=["文档"])
+def delete_refused_file(file_name: str, library: LibraryDep, audit: AuditDep, request: Request) -> dict[str, Any]:
+    """把未能加入索引的文件移入 data/removed/。"""
+    library.remove_refused(file_name)
+    _audit(audit, request, "delete_refused", file_name, "done")
+    return {"file": file_name, "removed": True}
+
+
+@router.get("/api/audit", dependencies=[Admin], tags=["运维"])
+def audit_log(audit: AuditDep, limit: int = Query(200, ge=1, le=5000)) -> list[dict[str, Any]]:
+    """审计日志（上传、删除、被拒绝的请求），最新的在后。"""
+    return audit.read(limit)
 
 
 @router.get("/healthz", tags=["运维"])
@@ -119,6 +192,29 @@ def readyz(library: LibraryDep) -> JSONResponse:
     if not library.ready:
         return JSONResponse({"ready": False}, status_code=503)
     return JSONResponse({"ready": True, "documents": len(library.assistant.documents)})
+
+
+async def _job_response(library: Library, audit: AuditLog, request: Request, job: Job, wait: bool) -> JSONResponse:
+    if wait:
+        while not job.is_finished:
+            await asyncio.sleep(0.2)
+            job = library.jobs.get(job.id) or job
+        _audit(audit, request, job.kind if job.kind == "remove" else "upload", job.target, job.status, job.id)
+    status = 202 if not job.is_finished else (200 if job.status == "done" else _FAILED_STATUS.get(job.code, 400))
+    return JSONResponse(job.public(), status_code=status, headers={"Location": f"/api/jobs/{job.id}"})
+
+
+def _audit(audit: AuditLog, request: Request, event: str, target: str, result: str, job_id: str = "") -> None:
+    who = identity(request)
+    audit.record(event, client=request.client.host if request.client else "", key_id=who.key_id if who else "",
+                 target=target[:200], result=result, job=job_id)
+
+
+def _job(library: Library, job_id: str) -> Job:
+    job = library.jobs.get(job_id)
+    if job is None:
+        raise ApiError(404, "unknown_job", f"没有任务“{job_id[:40]}”。")
+    return job
 
 
 def _document(library: LibraryDep, doc_id: str) -> Document:

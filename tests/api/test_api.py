@@ -126,17 +126,19 @@ def test_upload_and_delete_keep_the_index_consistent(make_server: Callable[..., 
     server: Server = make_server(admin_key=ADMIN_KEY)
     admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
     plan = "某县冬季清洁取暖工作方案\n一、工作目标\n（一）取暖目标。到2025年，全县清洁取暖率达到97%。\n".encode("gbk")
-    response = httpx.post(f"{server.url}/api/documents", files={"file": ("../../winter-heating.txt", plan)}, headers=admin, timeout=120)
-    assert response.status_code == 201 and response.json()["doc_id"] == "winter-heating"
+    response = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("../../winter-heating.txt", plan)}, headers=admin,
+                          timeout=120)
+    assert response.status_code == 200 and response.json()["document"]["doc_id"] == "winter-heating"
     corpus = server.library.settings.corpus_path
     assert (corpus / "winter-heating.txt").read_bytes() == plan
     assert not (corpus.parent.parent / "winter-heating.txt").exists()  # nothing outside the data dir
     answer = httpx.post(f"{server.url}/api/ask", json={"question": "全县清洁取暖率到2025年达到多少"}, timeout=30).json()
     assert "97%" in answer["answer"]
-    duplicate = httpx.post(f"{server.url}/api/documents", files={"file": ("copy.txt", plan)}, headers=admin, timeout=60)
+    duplicate = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("copy.txt", plan)}, headers=admin, timeout=60)
     assert (duplicate.status_code, duplicate.json()["code"]) == (409, "duplicate_document")
-    refused = httpx.post(f"{server.url}/api/documents", files={"file": ("blob.txt", bytes(range(256)) * 20)}, headers=admin)
+    refused = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("blob.txt", bytes(range(256)) * 20)}, headers=admin)
     assert (refused.status_code, refused.json()["code"]) == (400, "bad_document")
-    assert httpx.delete(f"{server.url}/api/documents/winter-heating", headers=admin, timeout=120).json()["removed"]
+    removed = httpx.delete(f"{server.url}/api/documents/winter-heating?wait=true", headers=admin, timeout=120).json()
+    assert removed["status"] == "done" and removed["document"]["doc_id"] == "winter-heating"
     assert len(httpx.get(f"{server.url}/api/documents").json()) == 5
     assert list((server.library.settings.data_dir / "removed").glob("*winter-heating.txt"))

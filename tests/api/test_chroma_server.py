@@ -82,15 +82,15 @@ def test_several_workers_answer_from_the_chroma_server(workers_url: str, chroma_
 
 def test_an_upload_through_one_worker_is_answered_by_every_worker(workers_url: str, chroma_url: str) -> None:
     before = _collections(chroma_url)
-    uploaded = httpx.post(f"{workers_url}/api/documents", headers={"Authorization": f"Bearer {ADMIN}"},
+    uploaded = httpx.post(f"{workers_url}/api/documents?wait=true", headers={"Authorization": f"Bearer {ADMIN}"},
                           files={"file": ("qi-heating.txt", NEW_DOCUMENT.encode())}, timeout=120)
-    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.status_code == 200, uploaded.text
     for _ in range(20):  # keyword and vector search both come from the new build in whichever worker answers
         answer = _ask(workers_url, "全旗清洁取暖率要达到多少")
         assert answer["answerable"] and "91%" in answer["answer"]
         assert answer["citations"][0]["doc_id"] == "qi-heating"
 
-    removed = httpx.delete(f"{workers_url}/api/documents/qi-heating", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120)
+    removed = httpx.delete(f"{workers_url}/api/documents/qi-heating?wait=true", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120)
     assert removed.status_code == 200
     for _ in range(20):
         assert "qi-heating" not in {c["doc_id"] for c in _ask(workers_url, "全旗清洁取暖率要达到多少")["citations"]}

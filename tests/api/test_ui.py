@@ -48,3 +48,34 @@ def test_ask_see_the_answer_click_a_citation_see_the_clause(open_server: Server,
         page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
         browser.close()
     assert outside == []  # air-gapped networks: the page loads nothing from the internet
+
+
+def test_with_keys_the_page_signs_in_and_document_markup_stays_text(make_server: Callable[..., Server]) -> None:
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import ADMIN_KEY, READER_KEY
+
+    server = make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY)
+    plan = ("某县住房建设方案\n一、住宅层数\n县城新建住宅最高不超过9层<img src=http://198.51.100.7/p.png>，"
+            "详见![p](http://198.51.100.7/q.png)和[点此](http://198.51.100.7/)。\n").encode()
+    uploaded = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("county-markup.txt", plan)},
+                          headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=120)
+    assert uploaded.status_code == 200, uploaded.text
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None)
+        page.goto(server.url, wait_until="load")
+        assert page.url.endswith("/login")
+        page.locator("#key").fill(READER_KEY)
+        page.get_by_role("button", name="登录").click()
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        page.locator("#question textarea").fill("某县县城新建住宅最高不超过几层")
+        page.locator("#question textarea").press("Enter")
+        page.locator("#chat").get_by_text("最高不超过9层").first.wait_for(timeout=30_000)
+        assert page.locator("#chat img[src*='198.51.100.7']").count() == 0
+        assert page.locator("#chat a[href*='198.51.100.7']").count() == 0
+        browser.close()
+    assert outside == []

