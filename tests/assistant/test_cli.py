@@ -103,3 +103,13 @@ def test_ask_prints_the_answer_or_its_json(corpus_index_dir: Path, monkeypatch: 
     assert answer["answerable"] and answer["citations"][0]["clause"] == "三（一）2"
     assert main(["ask", "  "]) == 1
     assert "问题不能为空" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("variable", "value"), [("POLICY_API_KEYS", '["broken'), ("POLICY_PORT", "not-a-port")])
+def test_a_wrong_setting_is_named_in_chinese_without_a_traceback(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch, variable: str,
+                                                                  value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["search", "县城住宅"]) == 2
+    out = capsys.readouterr().out
+    assert "配置错误" in out and variable in out and "Traceback" not in out
