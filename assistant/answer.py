@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
 from ingest.models import Clause, DocumentMeta
 
+# How to answer: auto = by the LLM when one is configured and available, else extractive (原文摘录).
 Mode = Literal["auto", "extractive", "llm"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+MODE_NAMES: dict[Mode, str] = {"auto": "自动", "extractive": "原文摘录", "llm": "大模型"}  # as the UI names them
 
 
 class Citation(BaseModel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from assistant.answer import Mode
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +27,7 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(500_000, ge=1000, description="单个文档的文字上限（字）：防止压缩炸弹式文件（小文件解压出海量文字）")
     max_document_chunks: int = Field(3000, ge=10, description="单个文档的检索片段上限：超过则拒绝，请拆分（向量化约 5 片段/秒）")
 
-    answer_mode: Literal["auto", "extractive", "llm"] = Field(
+    answer_mode: Mode = Field(
         "auto", description="默认回答方式：auto＝配置了大模型且可用时用大模型，否则原文摘录")
     llm_base_url: str = Field("", description="OpenAI 兼容接口地址，如 http://127.0.0.1:8000/v1（vLLM、Ollama、DeepSeek、通义千问）")
     llm_model: str = Field("", description="模型名称")

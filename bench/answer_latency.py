@@ -17,7 +17,7 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from bench.results_file import write_result
 

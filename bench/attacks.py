@@ -79,7 +79,7 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "POLICY_API_KEYS": f'["{READER}"]', "POLICY_ADMIN_KEY": ADMIN}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=environment,
+    process = subprocess.Popen([sys.executable, "-m", "assistant.interfaces.cli", "serve", "--port", str(port)], env=environment,
                                stdout=subprocess.DEVNULL)
     result: dict[str, Any] = {}
     try:

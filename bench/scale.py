@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from bench.answer_latency import mixed_questions, percentiles, time_answers
 from bench.ingest_speed import ingest

@@ -59,7 +59,7 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "POLICY_RATE_LIMIT_PER_MINUTE": "0", "POLICY_ANSWER_MODE": "extractive"}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=environment)
+    process = subprocess.Popen([sys.executable, "-m", "assistant.interfaces.cli", "serve", "--port", str(port)], env=environment)
     try:
         ready_s = wait_ready(f"{url}/readyz", process)
         idle = memory_mb(process.pid)

@@ -190,7 +190,6 @@ def _assign_families(pool: Pool) -> None:
 
 
 def _collect(pool: Pool, document: Document) -> None:
-    by_path = {clause.path: clause for clause in document.clauses}
     total = max(len(document.clauses), 1)
     for index, clause in enumerate(document.clauses):
         if clause.kind == "preamble":
@@ -199,10 +198,11 @@ def _collect(pool: Pool, document: Document) -> None:
             if indicator := _indicator(clause.text):
                 pool.indicators.append(indicator)
         elif clause.kind == "clause" and not clause.path.startswith("附件"):
-            _collect_clause(pool, document.doc_id, clause, by_path, index / total)
+            _collect_clause(pool, document, clause, index / total)
 
 
-def _collect_clause(pool: Pool, source: str, clause: Clause, by_path: dict[str, Clause], order: float) -> None:
+def _collect_clause(pool: Pool, document: Document, clause: Clause, order: float) -> None:
+    source = document.doc_id
     first, *rest = clause.text.split("\n")
     found = match_heading(first)
     if found is None or ("。" not in clause.text and not rest):
@@ -211,7 +211,7 @@ def _collect_clause(pool: Pool, source: str, clause: Clause, by_path: dict[str, 
     if clause.heading in _GENERAL:
         _collect_general(pool, source, [body.removeprefix(clause.heading).lstrip("。：:"), *rest])
         return
-    ancestors = _ancestors(clause, by_path)
+    ancestors = document.heading_chain(clause)[-2::-1]  # parent first, top-level section last
     text = "".join([body, *rest])
     block = unit_list_text(text)
     if block and text.rstrip().endswith(block):
@@ -234,16 +234,6 @@ def _collect_general(pool: Pool, source: str, paragraphs: list[str]) -> None:
     pool.guiding += [(source, p) for p in paragraphs if p.startswith("以") and "为指导" in p]
     if goals:
         pool.goals.append((source, goals))
-
-
-def _ancestors(clause: Clause, by_path: dict[str, Clause]) -> list[Clause]:
-    """Parent first, top-level section last."""
-    trail: list[Clause] = []
-    node = by_path.get(clause.parent_path or "")
-    while node is not None:
-        trail.append(node)
-        node = by_path.get(node.parent_path or "")
-    return trail
 
 
 def _indicator(row_text: str) -> tuple[str, str, str] | None:

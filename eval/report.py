@@ -6,17 +6,9 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.metrics import ItemScore, failed
+from eval.metrics import METRIC_LABELS, TABLE_COLUMNS, ItemScore, failed
 
-_LABELS = {
-    "evidence_recall@1": "检索证据召回@1", "evidence_recall@3": "检索证据召回@3", "evidence_recall@5": "检索证据召回@5",
-    "evidence_recall@10": "检索证据召回@10", "mrr": "MRR", "citation_recall": "引用召回", "citation_precision": "引用精确率",
-    "keyword_accuracy": "答案关键词准确率", "numeric_faithfulness": "数字忠实度", "abstention_accuracy": "拒答准确率（无答案题）",
-    "false_abstention": "误拒答率（有答案题）", "comparison_coverage": "对比题文件覆盖率", "latency_p50_ms": "延迟 p50（毫秒）",
-    "latency_p95_ms": "延迟 p95（毫秒）", "items": "题数",
-}
-_CATEGORY_COLUMNS = ("items", "evidence_recall@5", "citation_recall", "keyword_accuracy", "false_abstention",
-                     "abstention_accuracy", "comparison_coverage")
+_CATEGORY_COLUMNS = tuple(name for name, _ in TABLE_COLUMNS)
 _CHART = ("keyword_accuracy", "citation_recall")
 
 
@@ -45,7 +37,7 @@ def _fmt(value: float | None) -> str:
 def _overall(overall: dict[str, float], baseline: dict[str, float] | None, naive: dict[str, float] | None) -> Table:
     header = ["指标", "本次"] + (["基线"] if baseline else []) + (["朴素流水线（切块500字+向量top4）"] if naive else [])
     rows = []
-    for name, label in _LABELS.items():
+    for name, label in METRIC_LABELS.items():
         if name in overall:
             row = [label, _fmt(overall[name])]
             row += [_fmt(baseline.get(name))] if baseline else []
@@ -56,7 +48,7 @@ def _overall(overall: dict[str, float], baseline: dict[str, float] | None, naive
 
 def _categories(by_category: dict[str, dict[str, float]]) -> Table:
     rows = [[category] + [_fmt(values.get(name)) for name in _CATEGORY_COLUMNS] for category, values in by_category.items()]
-    return Table("分类指标", ["类别"] + [_LABELS[name] for name in _CATEGORY_COLUMNS], rows)
+    return Table("分类指标", ["类别"] + [METRIC_LABELS[name] for name in _CATEGORY_COLUMNS], rows)
 
 
 def _failures(scores: list[ItemScore]) -> Table:
@@ -67,7 +59,7 @@ def _failures(scores: list[ItemScore]) -> Table:
             item = item_score.item
             expected = "；".join(f"{e.doc} {e.clause}" for e in item.expected) or "（应拒答）"
             rows.append([item.id, item.category, item.question, expected, "；".join(item_score.cited) or "（无）",
-                         "、".join(_LABELS.get(r, r) for r in reasons)])
+                         "、".join(METRIC_LABELS.get(r, r) for r in reasons)])
     return Table(f"未通过的题目（{len(rows)}）", ["编号", "类别", "问题", "应引用", "实际引用", "未通过"], rows)
 
 
@@ -105,8 +97,8 @@ def _chart(by_category: dict[str, dict[str, float]]) -> str:
             if value is not None:
                 h = value * (height - 10)
                 shapes.append(f'<rect x="{x + j * bar}" y="{height - h:.1f}" width="{bar - 2}" height="{h:.1f}" fill="{colours[j]}">'
-                              f"<title>{html.escape(category)} {_LABELS[name]} {value:.2f}</title></rect>")
+                              f"<title>{html.escape(category)} {METRIC_LABELS[name]} {value:.2f}</title></rect>")
         shapes.append(f'<text x="{x}" y="{height + 14}" font-size="11">{html.escape(category)}</text>')
-    legend = "".join(f'<tspan fill="{colours[j]}">■ {_LABELS[name]}　</tspan>' for j, name in enumerate(_CHART))
+    legend = "".join(f'<tspan fill="{colours[j]}">■ {METRIC_LABELS[name]}　</tspan>' for j, name in enumerate(_CHART))
     shapes.append(f'<text x="40" y="12" font-size="12">{legend}</text>')
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 24}">{"".join(shapes)}</svg>'

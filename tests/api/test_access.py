@@ -64,7 +64,8 @@ def test_no_file_on_the_server_is_served_through_the_page(make_server: Callable[
         assert httpx.get(server.url + path).status_code == 404
     upload = httpx.post(f"{server.url}/gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)})
     assert upload.status_code == 404
-    assert status == 200 or status >= 400  # the call itself may be refused; what matters is above
+    # the call itself may be refused (a client error), or answered without the file part; never a server error
+    assert (status == 200 and "最高不超过18层" in streamed) or 400 <= status < 500, (status, streamed[:300])
 
 
 def test_the_page_answers_with_its_own_state_not_the_clients(make_server: Callable[..., Server]) -> None:
@@ -118,7 +119,7 @@ def test_a_chunked_body_is_counted_and_refused_and_a_keyless_one_is_never_read(s
                    "Content-Type: multipart/form-data; boundary=x\r\n\r\n")
     status, sent = _raw_request(server.port, upload_head, chunks=2000, chunk=b"x" * 65536)
     assert "401" in status and sent <= 2 * 65536
-    assert not list((server.library.settings.data_dir / "uploads").glob("*/*"))
+    assert not list((server.corpus.settings.data_dir / "uploads").glob("*/*"))
 
 
 def test_rate_limit_is_per_key_not_per_header_spelling_and_covers_the_page(make_server: Callable[..., Server]) -> None:
@@ -151,7 +152,8 @@ def test_unknown_paths_and_methods_get_our_json_errors(server: Server) -> None:
         response = httpx.request(method, server.url + path, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
         assert response.status_code == status, (method, path)
         assert set(response.json()) == {"code", "message"}
-    assert "GET" in httpx.request("PUT", f"{server.url}/api/documents", headers=AUTH).headers.get("allow", "GET")
+    wrong_method = httpx.request("PUT", f"{server.url}/api/documents", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]  # says which methods there are
 
 
 @pytest.mark.parametrize("body", ["[" * 100_00, '{"question": "县城"}'.encode("gbk"), "{broken"])
@@ -169,7 +171,7 @@ def test_refusals_uploads_and_deletes_are_in_the_audit_log(make_server: Callable
     job = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("heat.txt", plan)}, headers=admin, timeout=120).json()
     assert job["status"] == "done"
     httpx.delete(f"{server.url}/api/documents/heat?wait=true", headers=admin, timeout=120)
-    log = [json.loads(line) for line in server.library.settings.audit_log_path.read_text(encoding="utf-8").splitlines()]
+    log = [json.loads(line) for line in server.corpus.settings.audit_log_path.read_text(encoding="utf-8").splitlines()]
     assert {"event": "refused", "status": 401, "key_id": "invalid"}.items() <= log[0].items()
     events = [(e["event"], e.get("result")) for e in log]
     assert ("upload", "done") in events and ("remove", "done") in events
@@ -186,7 +188,7 @@ def test_keys_may_be_given_as_a_plain_comma_list() -> None:
 
 
 def test_a_session_cookie_cannot_be_forged_or_kept_past_expiry() -> None:
-    from assistant.api.access import Identity, Sessions
+    from assistant.interfaces.api.access import Identity, Sessions
 
     sessions = Sessions()
     cookie = sessions.issue(Identity("reader", "abc"))

@@ -129,7 +129,7 @@ def test_upload_and_delete_keep_the_index_consistent(make_server: Callable[..., 
     response = httpx.post(f"{server.url}/api/documents?wait=true", files={"file": ("../../winter-heating.txt", plan)}, headers=admin,
                           timeout=120)
     assert response.status_code == 200 and response.json()["document"]["doc_id"] == "winter-heating"
-    corpus = server.library.settings.corpus_path
+    corpus = server.corpus.settings.corpus_path
     assert (corpus / "winter-heating.txt").read_bytes() == plan
     assert not (corpus.parent.parent / "winter-heating.txt").exists()  # nothing outside the data dir
     answer = httpx.post(f"{server.url}/api/ask", json={"question": "全县清洁取暖率到2025年达到多少"}, timeout=30).json()
@@ -141,4 +141,4 @@ def test_upload_and_delete_keep_the_index_consistent(make_server: Callable[..., 
     removed = httpx.delete(f"{server.url}/api/documents/winter-heating?wait=true", headers=admin, timeout=120).json()
     assert removed["status"] == "done" and removed["document"]["doc_id"] == "winter-heating"
     assert len(httpx.get(f"{server.url}/api/documents").json()) == 5
-    assert list((server.library.settings.data_dir / "removed").glob("*winter-heating.txt"))
+    assert list((server.corpus.settings.data_dir / "removed").glob("*winter-heating.txt"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +20,13 @@ from tests.conftest import CORPUS
 ADMIN = "admin-key-chroma"
 NEW_DOCUMENT = "某旗冬季清洁取暖方案\n一、工作目标\n到2026年，全旗清洁取暖率达到91%。\n"
 _STOP_TIMEOUT_S = 30
+_WORKERS_UP_TIMEOUT_S = 120  # each worker opens the index itself, after the first one already answers
+pytestmark = pytest.mark.system  # `chroma run` and a two-worker server, as real processes
 
 
-def _start(command: list[str], environment: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def _start(command: list[str], cwd: Path, environment: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A child process in `cwd` (an empty folder: no .env is read there)."""
+    return subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -35,8 +39,8 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
     assert chroma, "the chroma CLI comes with the chromadb package"
     port = free_port()
-    process = _start([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
-                      "--port", str(port)])
+    folder = tmp_path_factory.mktemp("chroma-server")
+    process = _start([chroma, "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)], folder)
     url = f"http://127.0.0.1:{port}"
     wait_ready(f"{url}/api/v2/heartbeat", process)
     yield url
@@ -52,11 +56,24 @@ def workers_url(chroma_url: str, tmp_path_factory: pytest.TempPathFactory, corpu
     port = free_port()
     environment = {"POLICY_DATA_DIR": str(data), "POLICY_CHROMA_URL": chroma_url, "POLICY_ADMIN_KEY": ADMIN,
                    "POLICY_RATE_LIMIT_PER_MINUTE": "0", "POLICY_ANSWER_MODE": "extractive", "PATH": str(Path(sys.executable).parent)}
-    process = _start([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2", "--port", str(port)], environment)
+    process = _start([sys.executable, "-m", "assistant.interfaces.cli", "serve", "--workers", "2", "--port", str(port)],
+                     tmp_path_factory.mktemp("workers-cwd"), environment)
     url = f"http://127.0.0.1:{port}"
-    wait_ready(f"{url}/readyz", process)
+    wait_ready(f"{url}/readyz", process)  # one worker answers; the other may still be opening the index
+    _answering_workers(url, 2)
     yield url
     _stop(process)
+
+
+def _answering_workers(url: str, expected: int) -> set[int]:
+    """The worker pids seen answering /healthz (a new connection each time), polled until `expected`
+    of them have answered or `_WORKERS_UP_TIMEOUT_S` has passed."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + _WORKERS_UP_TIMEOUT_S
+    while len(seen) < expected and time.monotonic() < deadline:
+        seen.add(httpx.get(f"{url}/healthz").json()["worker"])
+        time.sleep(0.05)  # leave the CPU to the worker still starting
+    return seen
 
 
 def _collections(chroma_url: str) -> set[str]:
@@ -71,8 +88,7 @@ def _ask(url: str, question: str) -> dict:
 
 
 def test_several_workers_answer_from_the_chroma_server(workers_url: str, chroma_url: str) -> None:
-    workers = {httpx.get(f"{workers_url}/healthz").json()["worker"] for _ in range(40)}
-    assert len(workers) == 2
+    assert len(_answering_workers(workers_url, 2)) == 2
     assert len(_collections(chroma_url)) == 1  # the vectors live on the server, one collection per build
     for _ in range(10):
         answer = _ask(workers_url, "县城新建住宅最高几层")

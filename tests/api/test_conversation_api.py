@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 
-from assistant.api.openai_compat import cited_clauses
+from assistant.interfaces.api.openai_compat import cited_clauses
 from tests.fake_llm import FakeLLM, Reply
 from tests.servers import Server
 

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
-from assistant.library import Library
+from assistant.application.corpus_service import CorpusService
 from assistant.settings import Settings
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
 from tests.servers import ADMIN_KEY, Server
 from vectorstore.embedders import Embedder
 
@@ -38,7 +39,7 @@ def _job(server: Server, job_id: str) -> dict:
 
 
 def _corpus(server: Server) -> list[str]:
-    return sorted(p.name for p in server.library.settings.corpus_path.iterdir())
+    return sorted(p.name for p in server.corpus.settings.corpus_path.iterdir())
 
 
 def test_a_new_version_in_another_format_or_case_replaces_the_old_one(make_server: Callable[..., Server]) -> None:
@@ -52,7 +53,7 @@ def test_a_new_version_in_another_format_or_case_replaces_the_old_one(make_serve
         job = _job(server, job["id"])
     assert job["status"] == "done" and job["replaced"] == [CHIFENG] and job["document"]["doc_id"] == CHIFENG[:-4]
     assert CHIFENG not in _corpus(server) and CHIFENG.upper()[:-4] + ".txt" in _corpus(server)
-    assert list((server.library.settings.data_dir / "removed").glob(f"*{CHIFENG}"))
+    assert list((server.corpus.settings.data_dir / "removed").glob(f"*{CHIFENG}"))
     documents = httpx.get(f"{server.url}/api/documents").json()
     assert len(documents) == 5
     answer = httpx.post(f"{server.url}/api/ask", json={"question": "赤峰县城新建住宅最高几层"}, timeout=30).json()
@@ -76,7 +77,7 @@ def test_a_cancelled_upload_leaves_the_library_as_it_was(make_server: Callable[.
     assert finished["status"] == "cancelled" and "未改动" in finished["message"]
     assert _corpus(server) == corpus_before
     assert len(httpx.get(f"{server.url}/api/documents").json()) == 5
-    assert not list((server.library.settings.data_dir / "uploads").rglob("*.txt"))
+    assert not list((server.corpus.settings.data_dir / "uploads").rglob("*.txt"))
     assert httpx.delete(f"{server.url}/api/jobs/{job['id']}", headers=ADMIN).status_code == 409
 
 
@@ -93,25 +94,24 @@ def test_refused_uploads_report_why_and_leave_nothing_behind(make_server: Callab
     long_name = "某" * 90 + "方案" * 10 + ".txt"  # 300 bytes: more than a file system takes
     named = upload(long_name, "某县方案\n一、目标\n到2025年，全县清洁取暖率达到95%。\n".encode())
     assert named["http"] == 200 and len(named["document"]["source_file"].encode()) < 255
-    (server.library.settings.corpus_path / "manifest.json").write_text("{broken", encoding="utf-8")
+    (server.corpus.settings.corpus_path / "manifest.json").write_text("{broken", encoding="utf-8")
     manifest = upload("other.txt", "某旗方案\n一、目标\n到2025年，全旗清洁取暖率达到96%。\n".encode())
     assert (manifest["http"], manifest["code"]) == (409, "bad_manifest")
     assert _corpus(server) == sorted({*corpus_before, named["document"]["source_file"], "manifest.json"})
     assert not any(name.startswith(".") for name in _corpus(server))
 
 
-def test_a_corpus_file_that_cannot_be_indexed_is_reported_and_deletable(make_server: Callable[..., Server],
-                                                                          tmp_path: Path, corpus_index_dir: Path,
+def test_a_corpus_file_that_cannot_be_indexed_is_reported_and_deletable(tmp_path: Path, corpus_index_dir: Path,
                                                                           embedder: Embedder) -> None:
     data = tmp_path / "data"
     shutil.copytree(CORPUS, data / "corpus")
     shutil.copytree(corpus_index_dir, data / "index")
     (data / "corpus" / "scan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(4000))
-    library = Library(Settings(_env_file=None, data_dir=data), embedder)
-    library.open()  # the bad file does not block the others
-    assert len(library.assistant.documents) == 5
-    assert [Path(s.path).name for s in library.refused] == ["scan.pdf"]
-    library.remove_refused("scan.pdf")
+    corpus = CorpusService(Settings(_env_file=None, data_dir=data), embedder)
+    corpus.open()  # the bad file does not block the others
+    assert len(corpus.assistant.documents) == 5
+    assert [Path(s.path).name for s in corpus.refused] == ["scan.pdf"]
+    corpus.remove_refused("scan.pdf")
     assert not (data / "corpus" / "scan.pdf").exists() and list((data / "removed").glob("*scan.pdf"))
 
 
@@ -123,23 +123,25 @@ def _limit_file_size(megabytes: int) -> Callable[[], None]:
     return limit
 
 
+@pytest.mark.system  # a child process with a file size limit
 def test_a_delete_that_cannot_be_written_leaves_the_document_in_place(tmp_path: Path, corpus_index_dir: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(CORPUS, data / "corpus")
     shutil.copytree(corpus_index_dir, data / "index")
-    script = ("from assistant.library import Library; from assistant.settings import Settings\n"
-              f"library = Library(Settings(_env_file=None, data_dir={str(data)!r}))\n"
-              "library.open()\n"
-              "try:\n    library.remove('jining-2022-green-development')\nexcept Exception as error:\n"
+    script = ("from assistant.application.corpus_service import CorpusService; from assistant.settings import Settings\n"
+              f"corpus = CorpusService(Settings(_env_file=None, data_dir={str(data)!r}))\n"
+              "corpus.open()\n"
+              "try:\n    corpus.remove('jining-2022-green-development')\nexcept Exception as error:\n"
               "    print('FAILED', type(error).__name__, error)\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
                             preexec_fn=_limit_file_size(1))  # a build writes far more than 1 MB
     assert "FAILED" in result.stdout, result.stdout + result.stderr
     assert (data / "corpus" / "jining-2022-green-development.txt").exists()
     assert not (data / "removed").exists() or not list((data / "removed").iterdir())
 
 
+@pytest.mark.system  # a server process, killed with SIGKILL
 def test_an_upload_killed_half_way_is_reported_as_interrupted_after_restart(tmp_path: Path, corpus_index_dir: Path,
                                                                               embedder: Embedder) -> None:
     data = tmp_path / "data"
@@ -148,7 +150,7 @@ def test_an_upload_killed_half_way_is_reported_as_interrupted_after_restart(tmp_
     port = _free_port()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}, "POLICY_DATA_DIR": str(data),
            "POLICY_ADMIN_KEY": ADMIN_KEY}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "assistant.interfaces.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -161,10 +163,10 @@ def test_an_upload_killed_half_way_is_reported_as_interrupted_after_restart(tmp_
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    library = Library(Settings(_env_file=None, data_dir=data), embedder)
-    library.open()
-    assert "new-area.txt" not in os.listdir(data / "corpus") and "new-area" not in library.assistant.documents
-    interrupted = library.jobs.get(job["id"])
+    corpus = CorpusService(Settings(_env_file=None, data_dir=data), embedder)
+    corpus.open()
+    assert "new-area.txt" not in os.listdir(data / "corpus") and "new-area" not in corpus.assistant.documents
+    interrupted = corpus.jobs.get(job["id"])
     assert interrupted is not None and (interrupted.status, interrupted.code) == ("failed", "interrupted")
     assert not (data / "uploads").exists()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answer
-from assistant.service import PolicyAssistant, QuestionError
+from assistant.application.assistant_service import PolicyAssistant, QuestionError
 from assistant.settings import Settings
 from vectorstore.index import PolicyIndex
 

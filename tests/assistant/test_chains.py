@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.chains import PolicyRetriever, answer_runnable
-from assistant.retrieval import HybridRetriever
-from assistant.service import PolicyAssistant
+from assistant.answering.retrieval import HybridRetriever
+from assistant.application.assistant_service import PolicyAssistant
+from assistant.interfaces.chains import PolicyRetriever, answer_runnable
 from assistant.settings import Settings
 from vectorstore.index import PolicyIndex
 

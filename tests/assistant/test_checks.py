@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.checks import CheckResult, check_answer, check_sentence, citations
+from assistant.answering.verification import CheckResult, check_answer, check_sentence, citations
 
 HEIGHT = "1.县城新建住宅最高不超过18层。"
 HEATING = "到2025年，城镇清洁取暖率达到93%。"

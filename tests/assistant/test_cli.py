@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.interfaces.cli import main
 from tests.conftest import CORPUS
 
 PLAN = ("某市推动城乡建设绿色发展实施方案\n一、总体要求\n（一）主要目标。到2025年，城镇清洁取暖率达到90%。"
@@ -27,6 +27,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.integration  # ingests with the real embedding model
 def test_ingest_summarises_and_reports_skipped_files(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest"]) == 0
     out = capsys.readouterr().out
@@ -36,6 +37,7 @@ def test_ingest_summarises_and_reports_skipped_files(data_dir: Path, capsys: pyt
     assert "索引已是最新" in capsys.readouterr().out
 
 
+@pytest.mark.integration  # ingests with the real embedding model
 def test_clauses_and_search_after_ingest(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["ingest"])
     capsys.readouterr()
@@ -46,6 +48,7 @@ def test_clauses_and_search_after_ingest(data_dir: Path, capsys: pytest.CaptureF
     assert "一（一）1" in capsys.readouterr().out
 
 
+@pytest.mark.integration  # the commands load the embedding model before they find nothing to do
 def test_errors_are_clear_and_exit_non_zero(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "县城住宅最高几层"]) == 1
     assert "请先运行 `policy-assistant ingest`" in capsys.readouterr().out
@@ -55,6 +58,7 @@ def test_errors_are_clear_and_exit_non_zero(data_dir: Path, capsys: pytest.Captu
     assert "没有可加入的文档" in capsys.readouterr().out
 
 
+@pytest.mark.integration  # ingests with the real embedding model
 def test_ingesting_a_file_adds_it_to_the_library(data_dir: Path, tmp_path_factory: pytest.TempPathFactory,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     main(["ingest"])
@@ -71,10 +75,11 @@ def test_ingesting_a_file_adds_it_to_the_library(data_dir: Path, tmp_path_factor
     assert main(["clauses", "plan"]) == 0 and main(["clauses", "heating"]) == 0  # both documents are indexed
 
 
-def test_console_script_prints_a_documents_clause_tree() -> None:
+@pytest.mark.system  # runs the installed console script
+def test_console_script_prints_a_documents_clause_tree(tmp_path: Path) -> None:
     script = shutil.which("policy-assistant")
     assert script, "the package is not installed (pip install -e .)"
-    result = subprocess.run([script, "clauses", str(CORPUS / "chifeng-2023-green-development.txt")],
+    result = subprocess.run([script, "clauses", str(CORPUS / "chifeng-2023-green-development.txt")], cwd=tmp_path,  # no .env
                             capture_output=True, text=True, timeout=60, env={"COLUMNS": "200", "PATH": ""})
     assert result.returncode == 0, result.stderr
     assert "赤政办发〔2023〕61号" in result.stdout

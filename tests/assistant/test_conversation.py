@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from tests.fake_llm import FakeLLM, Reply
 from vectorstore.index import PolicyIndex

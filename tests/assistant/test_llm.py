@@ -9,7 +9,7 @@ import pytest
 
 import prompts
 from assistant.answer import Answer
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from tests.fake_llm import FakeLLM, Reply
 from vectorstore.index import PolicyIndex

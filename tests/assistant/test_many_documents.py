@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from ingest.pipeline import parse_paths
 from tests.conftest import CHUNK_TOKENS

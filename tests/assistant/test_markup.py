@@ -7,8 +7,8 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from assistant.checks import citations
-from assistant.markup import escape_markdown, strip_markup
+from assistant.answering.markup import escape_markdown, strip_markup
+from assistant.answering.verification import citations
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=http://x/p.png onerror=alert(1)>", "![p](http://x/p.png)",
            "[点此](http://evil)", "<http://evil>", "**粗体**_斜体_`代码`", "| 表 | 格 |", "\\[点此\\](http://evil)"]

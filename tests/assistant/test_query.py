@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import QueryAnalyser
+from assistant.answering.query import QueryAnalyser
 from ingest.models import Document
 
 CHIFENG, TONGLIAO, INNER = "chifeng-2023-green-development", "tongliao-2023-green-development", "inner-mongolia-2022-green-development"

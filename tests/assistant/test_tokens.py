@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tiktoken_ext import openai_public
 
-from assistant.tokens import count_tokens, encoding, truncate_to_tokens
+from assistant.text.tokens import count_tokens, encoding, truncate_to_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAGRAPH = ("为深入贯彻落实党中央、国务院关于碳达峰碳中和的重大战略决策，推动城乡建设绿色发展，结合本市实际，制定本实施方案。"
@@ -85,6 +85,7 @@ def test_encoding_matches_tiktoken_definition(monkeypatch: pytest.MonkeyPatch) -
     assert enc.n_vocab == 100277
 
 
+@pytest.mark.system  # fresh interpreters
 def test_no_network_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With an empty tiktoken cache and sockets disabled, counting still works in a fresh interpreter."""
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
@@ -97,6 +98,6 @@ def test_no_network_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert stock.returncode != 0
     assert "network disabled by test" in stock.stderr
 
-    ours = run("from assistant.tokens import count_tokens; print(count_tokens('hello world'), count_tokens('城乡建设绿色发展'))")
+    ours = run("from assistant.text.tokens import count_tokens; print(count_tokens('hello world'), count_tokens('城乡建设绿色发展'))")
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout.split() == ["2", str(count_tokens("城乡建设绿色发展"))]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
+from assistant.interfaces.cli import main
 from assistant.settings import Settings
 from eval.dataset import DEFAULT_DATASET, load_dataset
 from eval.runner import run_evaluation

@@ -16,15 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
 from tests.conftest import CORPUS
 from tests.servers import Server
 from vectorstore.embedders import Embedder
 from vectorstore.index import PolicyIndex, current_build
 
-ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "县城新建住宅最高几层"
+pytestmark = pytest.mark.system  # the CLI runs as a child process: killed, out of disk space
 
 
 @pytest.fixture
@@ -36,8 +36,9 @@ def data_dir(tmp_path: Path, corpus_index_dir: Path) -> Path:
 
 
 def _cli(data: Path, *args: str, limit: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process: our environment (no POLICY_* left, see conftest) and a folder with no .env."""
     env = {**os.environ, "POLICY_DATA_DIR": str(data), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "assistant.interfaces.cli", *args], cwd=data.parent, env=env, capture_output=True,
                            text=True, timeout=600, preexec_fn=limit)
 
 
@@ -65,7 +66,7 @@ def test_killed_ingest_keeps_the_previous_index_and_a_retry_completes(data_dir: 
     _add_new_document(data_dir)
     before, build = _cached_vectors(data_dir), current_build(data_dir / "index")
     env = {**os.environ, "POLICY_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "assistant.interfaces.cli", "ingest"], cwd=data_dir.parent, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while _cached_vectors(data_dir) < before + 16:  # killed once its first batch of vectors is stored
@@ -119,5 +120,5 @@ def test_the_llm_key_never_leaks(make_server: Callable[..., Server], caplog: pyt
     answer = httpx.post(f"{server.url}/api/ask", json={"question": QUESTION, "mode": "llm"}, timeout=60)
     assert answer.status_code == 200 and "大模型服务不可用" in answer.json()["notice"]
     pages = [answer.text, httpx.get(f"{server.url}/openapi.json").text, httpx.get(f"{server.url}/readyz").text,
-             caplog.text, repr(server.library.settings)]
+             caplog.text, repr(server.corpus.settings)]
     assert not any(secret in page for page in pages)

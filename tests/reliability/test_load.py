@@ -46,6 +46,6 @@ def test_queries_during_an_upload_all_succeed_and_the_new_document_appears_at_on
     for reader in readers:
         reader.join()
     assert upload.status_code == 200 and not failures
-    assert seen_counts <= {5, 6}  # each response saw the old library or the new one, never a mix
+    assert seen_counts <= {5, 6}  # each response saw the old corpus or the new one, never a mix
     answer = httpx.post(f"{server.url}/api/ask", json={"question": "全旗清洁取暖率到2025年达到多少"}, timeout=30).json()
     assert "96%" in answer["answer"]

@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from assistant.api.app import create_app
-from assistant.library import Library
+from assistant.application.corpus_service import CorpusService
+from assistant.interfaces.api.app import create_app
 from assistant.settings import Settings
 from tests.conftest import CORPUS
 from vectorstore.embedders import Embedder
@@ -22,9 +22,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path,
     shutil.copytree(CORPUS, data / "corpus")
     shutil.copytree(corpus_index_dir, data / "index")
     settings_ = Settings(data_dir=data, rate_limit_per_minute=0)  # no admin key: writes are refused, never run
-    library = Library(settings_, embedder)
-    library.open()
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_, library, with_ui=False))
+    corpus = CorpusService(settings_, embedder)
+    corpus.open()
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_, corpus, with_ui=False))
 
 
 def test_no_request_makes_a_server_error(api_schema: schemathesis.BaseSchema) -> None:

@@ -23,7 +23,7 @@ def _files_outside(root: Path, data: Path) -> set[str]:
 
 def test_bad_uploads_are_refused_and_the_library_stays_whole(make_server: Callable[..., Server]) -> None:
     server = make_server(admin_key=ADMIN_KEY, max_file_mb=1)
-    data = server.library.settings.data_dir
+    data = server.corpus.settings.data_dir
     before = _files_outside(data.parent, data)
 
     def upload(name: str, content: bytes) -> tuple[int, str]:

@@ -1,6 +1,6 @@
-"""A deterministic stand-in embedder for storage tests that must embed a whole corpus again.
+"""A deterministic stand-in embedder for tests of index mechanics (storage, lifecycle, keyword search, chunking).
 
-Only for faults where what is stored matters, not what the vectors mean: it embeds thousands of
+Only where what is stored matters, not what the vectors mean: it embeds thousands of
 chunks a second where the real model manages ~5.
 """
 
@@ -33,3 +33,9 @@ class HashEmbedder:
         seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
         vector = np.random.default_rng(seed).standard_normal(32).astype(np.float32)
         return vector / np.linalg.norm(vector)
+
+
+class OtherHashEmbedder(HashEmbedder):
+    """Another model to the index: the same vector size, another name (what an index records and checks)."""
+
+    name = "test/other-hash-32"

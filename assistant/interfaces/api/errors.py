@@ -9,13 +9,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.library import LibraryError
-from assistant.service import QuestionError
+from assistant.application.assistant_service import QuestionError
+from assistant.application.corpus_service import CorpusError
 from vectorstore.errors import IndexDamagedError, IndexNotFoundError, IndexUnavailableError, IndexWriteError, VectorServerUnavailableError
 
 log = logging.getLogger("policy_assistant.api")
 
 _QUESTION_STATUS = {"unknown_document": 404}
+# Corpus refusals and failed jobs by code; anything else is a plain bad request.
+CORPUS_STATUS = {"not_ready": 503, "unknown_document": 404, "unknown_file": 404, "file_too_large": 413,
+                 "document_too_long": 413, "duplicate_document": 409, "last_document": 409, "bad_manifest": 409,
+                 "empty_corpus": 409, "cancelled": 409, "write_failed": 507, "interrupted": 500, "internal_error": 500}
 _INDEX_ERRORS: dict[type[IndexUnavailableError], tuple[int, str]] = {
     IndexNotFoundError: (503, "not_ready"), IndexDamagedError: (503, "index_damaged"),
     VectorServerUnavailableError: (503, "vector_server_unavailable"), IndexWriteError: (507, "index_write_failed")}
@@ -44,9 +48,9 @@ def install(app: FastAPI) -> None:
     async def question_error(_: Request, error: QuestionError) -> JSONResponse:
         return error_response(_QUESTION_STATUS.get(error.code, 400), error.code, str(error))
 
-    @app.exception_handler(LibraryError)
-    async def library_error(_: Request, error: LibraryError) -> JSONResponse:
-        return error_response(error.status, error.code, str(error))
+    @app.exception_handler(CorpusError)
+    async def corpus_error(_: Request, error: CorpusError) -> JSONResponse:
+        return error_response(CORPUS_STATUS.get(error.code, 400), error.code, str(error))
 
     @app.exception_handler(IndexUnavailableError)
     async def index_error(_: Request, error: IndexUnavailableError) -> JSONResponse:

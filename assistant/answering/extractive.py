@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Citation
-from assistant.evidence import Evidence
-from assistant.findings import Findings
-from assistant.markup import escape_markdown
+from assistant.answering.evidence import Evidence
+from assistant.answering.markup import escape_markdown
+from assistant.answering.selection import Findings
 from ingest.models import DocumentMeta
 from ingest.units import unit_list_text
 
@@ -40,7 +40,7 @@ class _Group:
 def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
     """The extractive Answer for what research found."""
     intent = findings.intent
-    supporting = findings.answering + findings.also
+    supporting = findings.answering + findings.other_scope
     citations = [Citation.of(n, documents[e.doc_id], e.clause, _quote(e, intent.department))
                  for n, e in enumerate(supporting, start=1)]
     pairs = list(zip(supporting, citations))

@@ -14,9 +14,9 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.answer import Answer
-from assistant.library import Library, LibraryError
-from assistant.service import QuestionError
+from assistant.answer import MODE_NAMES, MODES, Answer
+from assistant.application.assistant_service import QuestionError
+from assistant.application.corpus_service import CorpusError, CorpusService
 
 EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
             "济宁推广绿色建造这项由哪个部门牵头"]
@@ -32,9 +32,9 @@ _CSS = """
 """
 
 
-def mount_ui(app: FastAPI, library: Library) -> None:
+def mount_ui(app: FastAPI, corpus: CorpusService) -> None:
     theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
-    ui = build_ui(library).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
+    ui = build_ui(corpus).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
     # Gradio copies any file path named in a component's value into its public cache unless the app
     # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
     gr.mount_gradio_app(app, ui, path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False, blocked_paths=["/"],
@@ -42,7 +42,7 @@ def mount_ui(app: FastAPI, library: Library) -> None:
     ui.has_launched = True
 
 
-def build_ui(library: Library) -> gr.Blocks:
+def build_ui(corpus: CorpusService) -> gr.Blocks:
     with gr.Blocks(title="政策通 · 政策文件问答", analytics_enabled=False) as ui:
         answer_state = gr.State(None)
         turns = gr.State([])  # the conversation as data, kept on the server: the page sends back nothing but the question
@@ -55,31 +55,31 @@ def build_ui(library: Library) -> gr.Blocks:
                                       submit_btn="提问")
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                 with gr.Accordion("筛选与回答方式", open=False):
-                    documents = gr.Dropdown(_document_choices(library), multiselect=True, label="只在这些文件中查找")
-                    mode = gr.Radio([("自动", "auto"), ("原文摘录", "extractive"), ("大模型", "llm")],
-                                    value=library.settings.answer_mode, label="回答方式")
+                    documents = gr.Dropdown(_document_choices(corpus), multiselect=True, label="只在这些文件中查找")
+                    mode = gr.Radio([(MODE_NAMES[choice], choice) for choice in MODES],
+                                    value=corpus.settings.answer_mode, label="回答方式")
                 clear = gr.Button("清空对话", size="sm")
             with gr.Column(scale=2):
                 cards = gr.Radio([], label="引用（点击查看条款原文）", elem_id="citations")
                 viewer = gr.HTML(elem_id="clause-viewer")
         with gr.Tab("文档库"):
-            picked = gr.Dropdown(_document_choices(library), label="选择文档", elem_id="document-picker")
+            picked = gr.Dropdown(_document_choices(corpus), label="选择文档", elem_id="document-picker")
             document_view = gr.HTML(elem_id="document-view")
 
         def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
-            yield from respond(library, *args)
+            yield from respond(corpus, *args)
 
         question.submit(lambda: gr.Textbox(interactive=False), None, question).then(
             on_question, [question, turns, documents, mode],
             [chatbot, cards, answer_state, viewer, turns]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
         cards.change(show_citation, [cards, answer_state], viewer)
-        picked.change(lambda doc_id: show_document(library, doc_id), picked, document_view)
+        picked.change(lambda doc_id: show_document(corpus, doc_id), picked, document_view)
         clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, "", []), None,
                     [chatbot, cards, answer_state, viewer, turns])
     return ui
 
 
-def respond(library: Library, question: str, turns: list[dict[str, Any]], documents: list[str] | None,
+def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], documents: list[str] | None,
             mode: str) -> Iterator[tuple[Any, ...]]:
     """Stream the answer into the chat; then show its citation cards. `turns` is the server-side
     conversation (text, and each answer's citations); the chat shows only its text."""
@@ -87,7 +87,7 @@ def respond(library: Library, question: str, turns: list[dict[str, Any]], docume
     shown = [*_chat(turns), {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     keep = gr.Radio(choices=[], value=None)
     try:
-        for event in library.assistant.ask_stream(question, turns, mode or None, documents or None):
+        for event in corpus.assistant.ask_stream(question, turns, mode or None, documents or None):
             if isinstance(event, Answer):
                 notice = f"> 提示：{event.notice}\n\n" if event.notice else ""
                 shown[-1] = {"role": "assistant", "content": notice + event.answer}
@@ -99,7 +99,7 @@ def respond(library: Library, question: str, turns: list[dict[str, Any]], docume
                 return
             shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
             yield shown, keep, None, "", turns
-    except (QuestionError, LibraryError) as error:
+    except (QuestionError, CorpusError) as error:
         shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
         yield shown, keep, None, "", turns
 
@@ -125,9 +125,9 @@ def show_citation(value: str | None, answer: dict[str, Any] | None) -> str:
             f"<div style='white-space:pre-wrap;line-height:1.8'>{body}</div>")
 
 
-def show_document(library: Library, doc_id: str | None) -> str:
+def show_document(corpus: CorpusService, doc_id: str | None) -> str:
     """A document's metadata and clause tree."""
-    document = library.assistant.index.documents.get(doc_id or "")
+    document = corpus.assistant.index.documents.get(doc_id or "")
     if document is None:
         return ""
     meta = document.meta
@@ -147,7 +147,7 @@ def _card(citation: Any) -> str:
     return f"[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
 
 
-def _document_choices(library: Library) -> list[tuple[str, str]]:
-    if not library.ready:
+def _document_choices(corpus: CorpusService) -> list[tuple[str, str]]:
+    if not corpus.ready:
         return []
-    return [(m.title, m.doc_id) for m in library.assistant.documents.values()]
+    return [(m.title, m.doc_id) for m in corpus.assistant.documents.values()]

@@ -9,16 +9,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer import Answer, Citation, Mode
-from assistant.evidence import EvidenceFinder
-from assistant.extractive import compose
-from assistant.findings import Researcher
-from assistant.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
-from assistant.markup import escape_markdown
-from assistant.query import QueryAnalyser, QueryIntent, document_aliases
-from assistant.retrieval import Hit, HybridRetriever
+from assistant.answer import MODES, Answer, Citation, Mode
+from assistant.answering.evidence import EvidenceFinder
+from assistant.answering.extractive import compose
+from assistant.answering.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
+from assistant.answering.markup import escape_markdown
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.answering.query import QueryAnalyser, QueryIntent, document_aliases
+from assistant.answering.retrieval import Hit, HybridRetriever
+from assistant.answering.selection import EvidenceSelector
+from assistant.application.factory import open_index
 from assistant.settings import Settings
-from vectorstore.embedders import make_embedder
 from vectorstore.index import PolicyIndex
 
 MAX_QUESTION_CHARS = 500
@@ -33,21 +34,22 @@ class QuestionError(ValueError):
 
 
 class PolicyAssistant:
-    def __init__(self, index: PolicyIndex, settings: Settings) -> None:
+    def __init__(self, index: PolicyIndex, settings: Settings, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.index = index
         self.settings = settings
+        self.policy = policy
         self.documents = {doc_id: document.meta for doc_id, document in index.documents.items()}
-        self.retriever = HybridRetriever(index)
+        self.retriever = HybridRetriever(index, policy)
         self.analyser = QueryAnalyser(list(self.documents.values()))
         names = sorted({alias for meta in self.documents.values() for alias in document_aliases(meta)},
                        key=len, reverse=True)
-        self.researcher = Researcher(self.retriever, EvidenceFinder(index), names)
+        self.selector = EvidenceSelector(self.retriever, EvidenceFinder(index, policy), names, policy)
         self.llm = LLMAnswerer(settings, index.documents) if settings.llm_configured else None
         self._llm_resting_until = 0.0  # after a failure, auto mode leaves the LLM alone for a while
 
     @classmethod
-    def open(cls, settings: Settings) -> PolicyAssistant:
-        return cls(PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url), settings)
+    def open(cls, settings: Settings, policy: AnswerPolicy = DEFAULT_POLICY) -> PolicyAssistant:
+        return cls(open_index(settings), settings, policy)
 
     def ask(self, question: str, history: Sequence[dict[str, Any]] = (), mode: Mode | None = None,
             documents: Collection[str] | None = None, regions: Collection[str] = (), levels: Collection[str] = ()) -> Answer:
@@ -70,15 +72,15 @@ class PolicyAssistant:
         started = time.perf_counter()
         question, history = _checked(question), _clean_history(history)
         mode = mode or self.settings.answer_mode
-        if mode not in ("auto", "extractive", "llm"):
-            raise QuestionError(f"未知的回答方式“{mode}”（可选 auto、extractive、llm）", "bad_mode")
+        if mode not in MODES:
+            raise QuestionError(f"未知的回答方式“{mode}”（可选 {'、'.join(MODES)}）", "bad_mode")
         scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
         if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
             yield answer.answer
             yield answer
             return
-        findings = self.researcher.find(intent, scope=scope)
+        findings = self.selector.find(intent, scope=scope)
         found = time.perf_counter()
         answer, notice, streamed = None, "", False
         if mode != "extractive" and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
@@ -108,7 +110,7 @@ class PolicyAssistant:
 
     def retrieve(self, question: str, history: Sequence[dict[str, Any]] = (), k: int = 10) -> list[Hit]:
         """The chunks the answer is researched from, best first (what retrieval metrics measure)."""
-        return self.researcher.retrieve(self.analyser.analyse(_checked(question), history), k=k)
+        return self.selector.retrieve(self.analyser.analyse(_checked(question), history), k=k)
 
     def _scope(self, documents: Collection[str] | None, regions: Collection[str], levels: Collection[str]) -> set[str] | None:
         """The doc ids the caller's filters allow (None: all); an unknown id or an empty selection is an error."""

@@ -1,4 +1,4 @@
-"""Request dependencies: the library, the audit log, and who is asking.
+"""Request dependencies: the corpus, the audit log, and who is asking.
 
 Keys are checked once, by the access layer (assistant/api/access.py), before a route runs; the
 `Reader` and `Admin` markers re-check its verdict so a route can never be served without it.
@@ -10,14 +10,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from assistant.api.access import Identity, Keys
-from assistant.api.audit import AuditLog
-from assistant.api.errors import ApiError
-from assistant.library import Library
+from assistant.application.corpus_service import CorpusService
+from assistant.interfaces.api.access import Identity, Keys
+from assistant.interfaces.api.audit import AuditLog
+from assistant.interfaces.api.errors import ApiError
 
 
-def get_library(request: Request) -> Library:
-    return request.app.state.library
+def get_corpus(request: Request) -> CorpusService:
+    return request.app.state.corpus
 
 
 def get_audit(request: Request) -> AuditLog:
@@ -39,7 +39,7 @@ def require_admin(request: Request) -> None:
         raise ApiError(403, "forbidden", "需要管理员密钥。")
 
 
-LibraryDep = Annotated[Library, Depends(get_library)]
+CorpusDep = Annotated[CorpusService, Depends(get_corpus)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
 Reader = Depends(require_reader)
 Admin = Depends(require_admin)

@@ -1,4 +1,4 @@
-"""Library changes as jobs: an upload or delete is queued, runs in the background one at a time,
+"""CorpusService changes as jobs: an upload or delete is queued, runs in the background one at a time,
 reports its progress, and can be cancelled.
 
 Each job's state is a small JSON file in `data_dir/jobs/`, so every worker process can report it,

@@ -37,6 +37,9 @@ _OFFICIAL_TERMS = {
     "城里": "城区", "啥时候": "什么时候",
 }
 _OFFICIAL_PATTERN = re.compile("|".join(sorted(map(re.escape, _OFFICIAL_TERMS), key=len, reverse=True)))
+# The words that make a sentence a question; they say what kind of answer is wanted, never what it is about.
+QUESTION_WORDS = ("多少", "几", "什么", "哪", "谁", "怎么", "如何", "是否", "吗")
+_OWN_QUESTION = re.compile("|".join(QUESTION_WORDS))
 
 
 @dataclass
@@ -161,7 +164,7 @@ def _asks_quantity(text: str) -> bool:
 
 
 def _has_own_question(question: str) -> bool:
-    return bool(re.search(r"多少|几|什么|哪|谁|怎么|如何|是否|吗", question))
+    return bool(_OWN_QUESTION.search(question))
 
 
 def _clause_reference(question: str) -> int | None:

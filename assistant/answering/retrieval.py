@@ -3,20 +3,15 @@ some documents."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from ingest.models import Chunk
+from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
-
-_RRF_K = 60
-_CANDIDATES = 50
-# A preamble (notice text, news preface) that repeats a body clause must rank below the clause.
-_PREAMBLE_WEIGHT = 0.5
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
 @dataclass
@@ -33,28 +28,29 @@ class Hit:
 
 
 class HybridRetriever:
-    def __init__(self, index: PolicyIndex) -> None:
+    def __init__(self, index: PolicyIndex, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.index = index
+        self.policy = policy
 
     def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The k best chunks for `query`, best first; only from `doc_ids` when given."""
         if doc_ids is not None and not doc_ids:
             return []
-        keyword = self.index.keyword_scores(query)
+        keyword, depth = self.index.keyword_scores(query), self.policy.candidates_per_retriever
         if doc_ids is None:
-            keyword_ranks = _ranks(keyword, np.arange(len(keyword)), positive_only=True)
-            vector_ranks = {p: r for r, (p, _) in enumerate(self.index.vector_search(query, _CANDIDATES))}
+            keyword_ranks = _ranks(keyword, np.arange(len(keyword)), depth, positive_only=True)
+            vector_ranks = {p: r for r, (p, _) in enumerate(self.index.vector_search(query, depth))}
         else:  # exact, over just these documents' chunks: the work follows their size, not the corpus's
             positions = self.index.positions_of(doc_ids)
-            keyword_ranks = _ranks(keyword[positions], positions, positive_only=True)
-            vector_ranks = _ranks(self.index.vector_scores_at(query, positions), positions, positive_only=False)
+            keyword_ranks = _ranks(keyword[positions], positions, depth, positive_only=True)
+            vector_ranks = _ranks(self.index.vector_scores_at(query, positions), positions, depth, positive_only=False)
         scores: dict[int, float] = {}
         for ranks in (keyword_ranks, vector_ranks):
             for position, rank in ranks.items():
-                scores[position] = scores.get(position, 0.0) + 1.0 / (_RRF_K + rank)
+                scores[position] = scores.get(position, 0.0) + 1.0 / (self.policy.rrf_k + rank)
         for position in scores:
-            if self.index.chunks[position].is_preamble:
-                scores[position] *= _PREAMBLE_WEIGHT
+            if self.index.chunks[position].is_preamble:  # a cover letter repeating a clause ranks below the clause
+                scores[position] *= self.policy.preamble_weight
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(self.index.chunks[p], score, keyword_ranks.get(p), vector_ranks.get(p)) for p, score in best]
 
@@ -64,10 +60,10 @@ class HybridRetriever:
                 if (not regions or document.meta.region in regions) and (not levels or document.meta.level in levels)}
 
 
-def _ranks(scores: np.ndarray, positions: np.ndarray, positive_only: bool) -> dict[int, int]:
-    """Rank (0 = best) of the top candidates among `scores`, keyed by chunk position; ties go to
+def _ranks(scores: np.ndarray, positions: np.ndarray, depth: int, positive_only: bool) -> dict[int, int]:
+    """Rank (0 = best) of the `depth` best candidates among `scores`, keyed by chunk position; ties go to
     the earlier chunk."""
-    count = min(_CANDIDATES, len(scores))
+    count = min(depth, len(scores))
     top = np.argpartition(-scores, count - 1)[:count] if len(scores) > count else np.arange(len(scores))
     top = top[np.lexsort((positions[top], -scores[top]))]
     return {int(positions[i]): rank for rank, i in enumerate(top) if scores[i] > 0 or not positive_only}
@@ -76,5 +72,5 @@ def _ranks(scores: np.ndarray, positions: np.ndarray, positive_only: bool) -> di
 def best_sentence(text: str, query: str) -> str:
     """The sentence of `text` that shares the most character pairs with `query`."""
     query_pairs = {query[i:i + 2] for i in range(len(query) - 1)}
-    sentences = _SENTENCE.findall(text) or [text]
+    sentences = split_sentences(text) or [text]
     return max(sentences, key=lambda s: sum(s.count(pair) > 0 for pair in query_pairs)).strip()

@@ -1,4 +1,4 @@
-"""The served document library: the corpus folder, its index, and the assistant answering from it.
+"""The served document corpus: the corpus folder, its index, and the assistant answering from it.
 
 The corpus folder is the truth; the index is always rebuilt to match it. Every change is
 all-or-nothing: a new index is built beside the live one first, and only when it is live does the
@@ -15,13 +15,15 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.jobs import Job, JobCancelledError, JobQueue
-from assistant.service import PolicyAssistant
+from assistant.application.assistant_service import PolicyAssistant
+from assistant.application.factory import open_index
+from assistant.application.jobs import Job, JobCancelledError, JobQueue
 from assistant.settings import Settings
 from ingest.chunks import make_chunks
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
@@ -30,7 +32,7 @@ from ingest.models import Document, DocumentMeta, SkippedFile
 from ingest.pipeline import ParseResult, discover, make_doc_id, parse_file, parse_paths
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.errors import IndexDamagedError, IndexUnavailableError, VectorServerUnavailableError
-from vectorstore.index import BuildReport, PolicyIndex, build_index, current_build
+from vectorstore.index import BuildReport, build_index, current_build
 
 logger = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z_\-.\u4e00-\u9fff（）()]+")
@@ -38,12 +40,13 @@ _MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a CJK character takes 3
 Progress = Callable[[int, int], None]
 
 
-class LibraryError(Exception):
-    """A document operation refused; `code` is stable for API clients, the message is for people."""
+class CorpusError(Exception):
+    """A document operation refused; `code` is stable for programs (the API maps it to an HTTP status),
+    the message is for people."""
 
-    def __init__(self, message: str, code: str, status: int = 400) -> None:
+    def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
-        self.code, self.status = code, status
+        self.code = code
 
 
 @dataclass
@@ -57,12 +60,13 @@ class Change:
     refused: list[SkippedFile] = field(default_factory=list)
 
 
-class Library:
+class CorpusService:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
         self._assistant: PolicyAssistant | None = None
         self._unloadable: Path | None = None  # a live build that failed to load: not retried on every request
+        self._load_lock = threading.Lock()
         self.refused: list[SkippedFile] = []  # corpus files that could not be indexed, with the reason
         self.jobs = JobQueue(settings.data_dir / "jobs", self._run_job)
 
@@ -79,7 +83,7 @@ class Library:
     @property
     def assistant(self) -> PolicyAssistant:
         if self._assistant is None:
-            raise LibraryError("索引尚未就绪，请稍后再试。", "not_ready", 503)
+            raise CorpusError("索引尚未就绪，请稍后再试。", "not_ready")
         self._follow_live_build()
         return self._assistant
 
@@ -90,7 +94,7 @@ class Library:
             self._clean_leftovers()
             self.reindex(on_progress)
         else:
-            self._assistant = self._load()
+            self._load_live()
         self.assistant.index.warm_up()
 
     def reindex(self, on_progress: Progress | None = None, force: bool = False) -> Change:
@@ -99,7 +103,7 @@ class Library:
         with self._exclusive():
             parsed = self._parse_corpus()
             if not parsed.documents:
-                raise LibraryError(f"语料目录 {self.settings.corpus_path} 中没有可建索引的文档。", "empty_corpus", 409)
+                raise CorpusError(f"语料目录 {self.settings.corpus_path} 中没有可建索引的文档。", "empty_corpus")
             report = self._build(parsed.documents, on_progress, force or self._metadata_changed(parsed.documents))
         return Change(report, parsed.documents, refused=parsed.skipped)
 
@@ -108,17 +112,17 @@ class Library:
         """Add documents (a new version replaces the old one: same name, any format or letter case).
         Files that cannot be documents are refused with the reason; the others are added together."""
         staged: dict[str, tuple[Document, Path]] = {}  # by doc_id: of two versions given, the last wins
-        errors: list[tuple[Path, LibraryError]] = []
+        errors: list[tuple[Path, CorpusError]] = []
         manifest = self._manifest()
         for path in discover(paths):
             try:
                 document = self._parse_new(path, manifest)
                 staged[document.meta.doc_id] = (document, path)
-            except LibraryError as error:
+            except CorpusError as error:
                 errors.append((path, error))
         if not staged:
-            code, status = (errors[0][1].code, errors[0][1].status) if len(errors) == 1 else ("bad_document", 400)
-            raise LibraryError("没有可加入的文档：" + "；".join(f"{p.name}：{e}" for p, e in errors), code, status)
+            code = errors[0][1].code if len(errors) == 1 else "bad_document"
+            raise CorpusError("没有可加入的文档：" + "；".join(f"{p.name}：{e}" for p, e in errors), code)
         with self._exclusive():
             kept = [d for d in self._live_documents() if d.meta.doc_id not in staged]
             for document, path in staged.values():
@@ -139,11 +143,11 @@ class Library:
         """Remove a document: the index without it goes live, then its file moves to removed/."""
         meta = self.assistant.documents.get(doc_id)
         if meta is None:
-            raise LibraryError(f"没有文档“{doc_id}”。", "unknown_document", 404)
+            raise CorpusError(f"没有文档“{doc_id}”。", "unknown_document")
         with self._exclusive():
             kept = [d for d in self._live_documents() if d.meta.doc_id != doc_id]
             if not kept:
-                raise LibraryError("这是文档库中的最后一份文档，不能删除。", "last_document", 409)
+                raise CorpusError("这是文档库中的最后一份文档，不能删除。", "last_document")
             self._build(kept, on_progress)
             self._keep_removed(self.settings.corpus_path / meta.source_file)
         return meta
@@ -152,7 +156,7 @@ class Library:
         """Move a corpus file that could not be indexed to removed/."""
         entry = next((s for s in self.refused if Path(s.path).name == file_name), None)
         if entry is None:
-            raise LibraryError(f"没有未能加入索引的文件“{file_name}”。", "unknown_file", 404)
+            raise CorpusError(f"没有未能加入索引的文件“{file_name}”。", "unknown_file")
         self._keep_removed(Path(entry.path))
         self.refused.remove(entry)
 
@@ -162,8 +166,8 @@ class Library:
         """Store an upload and queue the job that adds it; refused at once if it cannot be a file we take."""
         name = safe_file_name(file_name)
         if len(data) > self.settings.max_file_bytes:
-            raise LibraryError(f"文件过大（{len(data) / 2**20:.1f} MB，上限 {self.settings.max_file_mb:g} MB）",
-                               "file_too_large", 413)
+            raise CorpusError(f"文件过大（{len(data) / 2**20:.1f} MB，上限 {self.settings.max_file_mb:g} MB）",
+                               "file_too_large")
         job = self.jobs.create("add", name)
         staged = self._upload_path(job)
         try:
@@ -172,12 +176,12 @@ class Library:
         except OSError as error:
             shutil.rmtree(staged.parent, ignore_errors=True)
             self._finish(job, "failed", f"无法保存上传的文件（{error.strerror}），可能是磁盘已满；文档库未改动。", "write_failed")
-            raise LibraryError(job.message, "write_failed", 507) from error
+            raise CorpusError(job.message, "write_failed") from error
         return self.jobs.start(job)
 
     def submit_remove(self, doc_id: str) -> Job:
         if doc_id not in self.assistant.documents:
-            raise LibraryError(f"没有文档“{doc_id}”。", "unknown_document", 404)
+            raise CorpusError(f"没有文档“{doc_id}”。", "unknown_document")
         return self.jobs.start(self.jobs.create("remove", doc_id))
 
     def _run_job(self, job: Job) -> None:
@@ -197,9 +201,9 @@ class Library:
             self._finish(job, "done", "已完成。")
         except JobCancelledError:
             self._finish(job, "cancelled", "已取消；文档库未改动。", "cancelled")
-        except LibraryError as error:
+        except CorpusError as error:
             self._finish(job, "failed", str(error), error.code)
-        except Exception as error:  # storage faults and the like: reported, the library stays as it was
+        except Exception as error:  # storage faults and the like: reported, the corpus stays as it was
             logger.exception("文档任务 %s 失败", job.id)
             self._finish(job, "failed", _failure_message(error), "internal_error")
         finally:
@@ -220,24 +224,24 @@ class Library:
             document = parse_file(path, self.settings.max_file_bytes, doc_id=make_doc_id(name),
                                   manifest_entry=manifest.get(name), max_chars=self.settings.max_document_chars)
         except LoadError as error:
-            raise LibraryError(f"无法作为文档加入：{error}", "bad_document") from error
+            raise CorpusError(f"无法作为文档加入：{error}", "bad_document") from error
         document.meta.source_file = name
         chunks = len(make_chunks(document, self.settings.chunk_max_tokens, self.embedder.count_tokens))
         if chunks > self.settings.max_document_chunks:
-            raise LibraryError(f"文档过长（{chunks} 个检索片段，上限 {self.settings.max_document_chunks}），请拆分后再加入。",
-                               "document_too_long", 413)
+            raise CorpusError(f"文档过长（{chunks} 个检索片段，上限 {self.settings.max_document_chunks}），请拆分后再加入。",
+                               "document_too_long")
         return document
 
     def _refuse_duplicate(self, document: Document, others: list[Document], name: str) -> None:
         duplicate = next((d.meta.source_file for d in others if d.content_hash == document.content_hash), None)
         if duplicate:
-            raise LibraryError(f"“{name}”的内容与已有文档“{duplicate}”相同，未重复加入。", "duplicate_document", 409)
+            raise CorpusError(f"“{name}”的内容与已有文档“{duplicate}”相同，未重复加入。", "duplicate_document")
 
     def _build(self, documents: list[Document], on_progress: Progress | None, force: bool = False) -> BuildReport:
         report = build_index(documents, self.settings.index_path, self.embedder, self.settings.chunk_max_tokens, on_progress,
                              force=force, chroma_url=self.settings.chroma_url)
         if self._assistant is None or self._assistant.index.build.name != report.build:
-            self._assistant = self._load()
+            self._load_live()
         return report
 
     def _live_documents(self) -> list[Document]:
@@ -252,7 +256,7 @@ class Library:
             return False
         if self._assistant is None:
             try:
-                self._assistant = self._load()
+                self._load_live()
             except IndexDamagedError:  # rebuild it
                 return True
         live = {d.meta.doc_id: d.meta for d in self._assistant.index.documents.values()}
@@ -260,9 +264,9 @@ class Library:
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
-        """One library change at a time, across processes (a server's jobs, `ingest` beside it)."""
+        """One corpus change at a time, across processes (a server's jobs, `ingest` beside it)."""
         self.settings.index_path.mkdir(parents=True, exist_ok=True)
-        with (self.settings.index_path / ".library.lock").open("w") as lock:
+        with (self.settings.index_path / ".corpus.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
@@ -271,7 +275,7 @@ class Library:
             parsed = parse_paths([self.settings.corpus_path], self.settings.max_file_bytes,
                                  max_chars=self.settings.max_document_chars)
         except ValueError as error:  # a broken manifest.json
-            raise LibraryError(str(error), "bad_manifest", 409) from error
+            raise CorpusError(str(error), "bad_manifest") from error
         self.refused = parsed.skipped
         return parsed
 
@@ -279,7 +283,7 @@ class Library:
         try:
             return load_manifest(self.settings.corpus_path)
         except ValueError as error:
-            raise LibraryError(str(error), "bad_manifest", 409) from error
+            raise CorpusError(str(error), "bad_manifest") from error
 
     def _corpus_files(self) -> list[Path]:
         corpus = self.settings.corpus_path
@@ -294,17 +298,19 @@ class Library:
         for job in self.jobs.interrupt_unfinished():
             logger.warning("任务 %s（%s %s）因服务重启而中断", job.id, job.kind, job.target)
 
-    def _load(self) -> PolicyAssistant:
-        return PolicyAssistant(PolicyIndex.open(self.settings.index_path, self.embedder, self.settings.chroma_url), self.settings)
+    def _load_live(self) -> None:
+        """Answer from the live build. One load at a time: two Chroma clients opening one folder at once fail."""
+        with self._load_lock:
+            self._assistant = PolicyAssistant(open_index(self.settings, self.embedder), self.settings)
 
     def _follow_live_build(self) -> None:
         """Switch to a build another process made live: an `ingest` run beside the server, or an
         upload through another worker. Costs one small file read per request."""
         live = current_build(self.settings.index_path)
-        if live is None or live in (self._assistant.index.build, self._unloadable):
-            return
+        if live is None or live in (self._assistant.index.build, self._unloadable) or self._load_lock.locked():
+            return  # a load under way (an upload's own): requests keep the old index meanwhile, never wait
         try:
-            self._assistant = self._load()
+            self._load_live()
         except VectorServerUnavailableError:
             logger.warning("Chroma 服务器暂时不可用，继续使用 %s", self._assistant.index.build)
         except IndexUnavailableError:
@@ -325,7 +331,7 @@ def safe_file_name(file_name: str) -> str:
     name = _SAFE_NAME.sub("_", base).strip("._")
     suffix = Path(name).suffix.lower()
     if not name or suffix not in SUPPORTED_SUFFIXES:
-        raise LibraryError(f"不支持的文件“{file_name[:80]}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）", "unsupported_file")
+        raise CorpusError(f"不支持的文件“{file_name[:80]}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）", "unsupported_file")
     stem = Path(name).stem.encode()[: _MAX_NAME_BYTES - len(suffix)].decode("utf-8", errors="ignore")
     return stem + suffix
 

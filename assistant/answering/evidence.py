@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import jieba
 
-from assistant.numbers import quantities
-from assistant.query import QueryIntent
-from assistant.retrieval import Hit
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.answering.query import QUESTION_WORDS, QueryIntent
+from assistant.answering.retrieval import Hit
+from assistant.text.numbers import quantities
 from ingest.models import Clause
+from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
 
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025年指标：93%"
 _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
@@ -27,7 +28,7 @@ _NUMBER = re.compile(r"\d")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?")
 # Words that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset((
-    "多少", "几", "什么", "哪些", "哪个", "哪", "谁", "怎么", "怎样", "如何", "是否", "吗", "呢", "要", "是", "有", "为", "达到",
+    *QUESTION_WORDS, "哪些", "哪个", "怎样", "呢", "要", "是", "有", "为", "达到",
     "目标", "要求", "规定", "指标", "提出", "提到", "文件", "地方", "地区", "各地", "分别", "不同", "区别", "差异", "一样", "相同",
     "对比", "比较", "各", "这条", "这项", "该项", "具体", "说", "负责", "牵头", "部门", "单位", "责任", "哪些单位", "控制", "预期",
     "情况", "内容", "方面", "工作", "开始", "哪年", "时候", "一下", "全市", "全区", "全盟", "城市", "推动", "推进", "加强", "建设",
@@ -36,11 +37,9 @@ _GENERIC = frozenset((
 _QUESTION_PHRASES = re.compile(
     r"要达到|达到|要求|是多少|各是多少|分别是多少|各控制在多少|控制在|多少|有何不同|有什么不同|有何|有什么|是什么|什么|哪几个|哪几|"
     r"哪些|哪个|哪所|哪年|哪|这个|这条|这项|几级|几个|几项|吗|呢|是否|要不要|能不能|怎么|如何|表述|包括|目标|指标|规定|"
-    r"分别|各是|一样|不同|区别|差异|展开|最多能|最多|最少|至少|能不能|能|可以|需要|应该|从哪|哪出|多远|多久|多长时间|啥|的|吗|呢|了")
+    r"分别|各是|一样|不同|区别|差异|展开|最多能|最多|最少|至少|能|可以|需要|应该|从哪|多远|多久|多长时间|啥|的|了")
 # How a question names what the text states: "几层"/"层数" are answered by "18层".
 _QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
-_HEADING_WEIGHT = 0.6
-_MAX_WINDOW = 3
 
 
 @dataclass
@@ -56,8 +55,9 @@ class Evidence:
 
 
 class EvidenceFinder:
-    def __init__(self, index: PolicyIndex) -> None:
+    def __init__(self, index: PolicyIndex, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.index = index
+        self.policy = policy
 
     def terms(self, intent: QueryIntent, names: list[str]) -> dict[str, float]:
         """Content words of the question, weighted by rarity in the corpus."""
@@ -82,7 +82,7 @@ class EvidenceFinder:
             for sentence in _sentences(hit.chunk.text, clause):
                 evidence = self._evidence(clause, hit.chunk.doc_id, sentence, context, intent, terms)
                 evidence.agreed = hit.agreed
-                rank = _rank(evidence, intent, sentence)
+                rank = self._rank(evidence, intent, sentence)
                 if clause.path not in best or rank > best[clause.path][0]:
                     best[clause.path] = (rank, evidence)
         return [evidence for _, evidence in sorted(best.values(), key=lambda item: -item[0])]
@@ -98,19 +98,58 @@ class EvidenceFinder:
 
     def _context(self, doc_id: str, clause: Clause) -> str:
         """Headings above and of the clause: words there support every sentence of it."""
-        document = self.index.documents[doc_id]
-        headings, node = [], clause
-        while node is not None:
-            headings.append(node.heading)
-            node = document.clause(node.parent_path) if node.parent_path else None
-        return " ".join(headings)
+        chain = self.index.documents[doc_id].heading_chain(clause)
+        return " ".join(node.heading for node in reversed(chain))
 
     def _evidence(self, clause: Clause, doc_id: str, sentence: str, context: str, intent: QueryIntent,
                   terms: dict[str, float]) -> Evidence:
-        coverage = _coverage(terms, sentence, context)
-        fragment = _fragment(sentence, terms, intent, clause.kind == "table_row")
+        coverage = self._coverage(terms, sentence, context)
+        fragment = self._fragment(sentence, terms, intent, clause.kind == "table_row")
         return Evidence(clause=clause, doc_id=doc_id, sentence=sentence, fragment=fragment, coverage=coverage,
-                        fragment_coverage=_coverage(terms, fragment, context), has_number=bool(quantities(fragment)))
+                        fragment_coverage=self._coverage(terms, fragment, context), has_number=bool(quantities(fragment)))
+
+    def _coverage(self, terms: dict[str, float], text: str, context: str = "") -> float:
+        """The IDF-weighted share of `terms` in `text`; a term only in the headings (`context`) counts partly."""
+        total = sum(terms.values())
+        if not total:
+            return 0.0
+        found = {term: 1.0 if term in text else self.policy.heading_weight if term in context else 0.0 for term in terms}
+        return sum(weight * found[term] for term, weight in terms.items()) / total
+
+    def _rank(self, evidence: Evidence, intent: QueryIntent, sentence: str) -> float:
+        policy, rank = self.policy, evidence.coverage
+        if intent.numeric and evidence.has_number:
+            rank += policy.numeric_sentence_bonus
+        if intent.years:
+            stated = set(_TARGET_YEAR.findall(sentence))
+            if stated & set(intent.years):
+                rank += policy.year_match_bonus
+            elif stated:
+                rank -= policy.year_mismatch_penalty
+        if intent.department and evidence.clause.units:
+            rank += policy.unit_list_bonus
+        return rank
+
+    def _fragment(self, sentence: str, terms: dict[str, float], intent: QueryIntent, is_table_row: bool) -> str:
+        """The shortest run of 1-3 comma parts that covers the sentence's answer best."""
+        if is_table_row:
+            return _row_fragment(sentence, intent)
+        policy, separator = self.policy, "，"
+        parts = sentence.rstrip("。；！？").split(separator)
+        best: tuple[float, int, str] | None = None
+        for size in range(1, min(policy.fragment_window, len(parts)) + 1):
+            for start in range(len(parts) - size + 1):
+                window = separator.join(parts[start:start + size])
+                score = self._coverage(terms, window)
+                if intent.numeric and _NUMBER.search(window):
+                    score += policy.numeric_fragment_bonus + policy.many_numbers_fragment_bonus * (len(_QUANTITY.findall(window)) > 1)
+                if intent.years and any(year in window for year in intent.years):
+                    score += policy.year_fragment_bonus
+                candidate = (score, -size, window)
+                if best is None or candidate[:2] > best[:2]:
+                    best = candidate
+        fragment = best[2] if best else sentence
+        return _with_target_year(sentence, fragment)
 
 
 def _with_rates(words: list[str]) -> list[str]:
@@ -124,61 +163,10 @@ def _with_rates(words: list[str]) -> list[str]:
     return merged
 
 
-def _coverage(terms: dict[str, float], text: str, context: str = "") -> float:
-    total = sum(terms.values())
-    if not total:
-        return 0.0
-    return sum(weight * _found(term, text, context) for term, weight in terms.items()) / total
-
-
-def _found(term: str, text: str, context: str) -> float:
-    """1 if the sentence has the term, less if only the clause's headings do."""
-    if term in text:
-        return 1.0
-    return _HEADING_WEIGHT if term in context else 0.0
-
-
-def _rank(evidence: Evidence, intent: QueryIntent, sentence: str) -> float:
-    rank = evidence.coverage
-    if intent.numeric and evidence.has_number:
-        rank += 0.15
-    if intent.years:
-        stated = set(_TARGET_YEAR.findall(sentence))
-        if stated & set(intent.years):
-            rank += 0.1
-        elif stated:
-            rank -= 0.2
-    if intent.department and evidence.clause.units:
-        rank += 0.1
-    return rank
-
-
 def _sentences(text: str, clause: Clause) -> list[str]:
     if clause.kind == "table_row":
         return [text]
-    return [s for s in _SENTENCE.findall(text) if s.strip()]
-
-
-def _fragment(sentence: str, terms: dict[str, float], intent: QueryIntent, is_table_row: bool) -> str:
-    """The shortest run of 1-3 comma parts that covers the sentence's answer best."""
-    if is_table_row:
-        return _row_fragment(sentence, intent)
-    separator = "，"
-    parts = sentence.rstrip("。；！？").split(separator)
-    best: tuple[float, int, str] | None = None
-    for size in range(1, min(_MAX_WINDOW, len(parts)) + 1):
-        for start in range(len(parts) - size + 1):
-            window = separator.join(parts[start:start + size])
-            score = _coverage(terms, window)
-            if intent.numeric and _NUMBER.search(window):
-                score += 0.3 + 0.1 * (len(_QUANTITY.findall(window)) > 1)
-            if intent.years and any(year in window for year in intent.years):
-                score += 0.2
-            candidate = (score, -size, window)
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-    fragment = best[2] if best else sentence
-    return _with_target_year(sentence, fragment)
+    return [s for s in split_sentences(text) if s.strip()]
 
 
 def _row_fragment(row: str, intent: QueryIntent) -> str:

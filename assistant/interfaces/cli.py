@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -15,16 +14,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.library import Library, LibraryError
+from assistant.answer import MODES
+from assistant.application.assistant_service import QuestionError
+from assistant.application.corpus_service import CorpusError, CorpusService
+from assistant.application.factory import open_index
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
 from ingest.pipeline import parse_file
-from vectorstore.embedders import make_embedder
 from vectorstore.errors import IndexUnavailableError
-from vectorstore.index import PolicyIndex
 
 console = Console()
+
+
+class UserError(Exception):
+    """A mistake in how the command was called; printed as is."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask = commands.add_parser("ask", help="提问，得到带出处的回答")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="输出 Answer 的 JSON")
-    ask.add_argument("--mode", choices=["auto", "extractive", "llm"], help="回答方式（默认取配置 POLICY_ANSWER_MODE）")
+    ask.add_argument("--mode", choices=MODES, help="回答方式（默认取配置 POLICY_ANSWER_MODE）")
     ask.add_argument("--doc", action="append", dest="documents", metavar="DOC_ID", help="只在这些文档中查找（可重复）")
 
     serve = commands.add_parser("serve", help="启动服务：HTTP API 与网页界面（首次启动时先建立索引）")
@@ -52,13 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     evaluate = commands.add_parser("eval", help="用评测集评测回答质量，可与基线比较")
     evaluate.add_argument("--dataset", type=Path, help="JSONL 评测集（默认 eval/datasets/policy_qa.jsonl）")
-    evaluate.add_argument("--mode", choices=["auto", "extractive", "llm"], default="extractive")
+    evaluate.add_argument("--mode", choices=MODES, default="extractive")
     evaluate.add_argument("--predictions-out", type=Path, help="逐题结果（JSONL）")
     evaluate.add_argument("--report-dir", type=Path, help="报告目录（report.md、report.html）")
     evaluate.add_argument("--baseline", type=Path, help="基线文件（如 eval/baseline.json）")
     evaluate.add_argument("--fail-on-regression", action="store_true", help="主要指标低于基线超过容差时以非零状态退出")
     evaluate.add_argument("--compare-naive", action="store_true", help="同时评测朴素流水线（500字切块+向量top4）作对照")
     evaluate.add_argument("--write-baseline", type=Path, metavar="FILE", help="把本次结果写成新的基线")
+    evaluate.add_argument("--policy", action="append", default=[], metavar="名称=值",
+                          help="临时改动回答策略的一个参数（可重复），如 --policy covered=0.55；参数见 assistant/answering/policy.py")
 
     search = commands.add_parser("search", help="检索与问题最相关的条款")
     search.add_argument("query")
@@ -82,29 +88,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return run_ask(settings, args.question, args.documents, args.json, args.mode)
         return run_search(settings, args.query, args.k)
-    except (IndexUnavailableError, LoadError, ValueError, LibraryError) as error:
+    except (UserError, CorpusError, QuestionError, IndexUnavailableError, LoadError) as error:
         console.print(f"[red]错误：[/red]{error}")
         return 1
-    except (OSError, sqlite3.Error) as error:  # disk full, no permission: the live index is untouched
-        reason = getattr(error, "strerror", None) or error
-        console.print(f"[red]错误：[/red]写入失败（{reason}），可能是磁盘已满或没有写权限；原有索引未改动。")
+    except OSError as error:  # a file the command was pointed at: missing, unreadable, or a full disk
+        console.print(f"[red]错误：[/red]无法读写 {error.filename or '文件'}（{error.strerror or error}）。")
         return 1
 
 
 def run_ingest(settings: Settings, paths: list[Path], rebuild: bool = False) -> int:
-    """Add the given files to the library (if any), else make the index match the corpus folder."""
+    """Add the given files to the corpus (if any), else make the index match the corpus folder."""
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise ValueError("路径不存在：" + "、".join(str(p) for p in missing))
+        raise UserError("路径不存在：" + "、".join(str(p) for p in missing))
     started = time.perf_counter()
-    library = Library(settings)
+    corpus = CorpusService(settings)
     with _progress() as progress:
         task = progress.add_task("向量化条款", total=None)
         on_progress = lambda done, total: progress.update(task, completed=done, total=total)  # noqa: E731
-        change = library.reindex(on_progress, force=rebuild)
+        change = corpus.reindex(on_progress, force=rebuild)
         if paths:
             in_corpus = change.refused
-            change = library.add_files(paths, on_progress)
+            change = corpus.add_files(paths, on_progress)
             change.refused += in_corpus
     report = change.build
     summary = Table(title="索引完成" if not report.unchanged else "索引已是最新，未作改动")
@@ -128,9 +133,9 @@ def run_clauses(settings: Settings, document: str) -> int:
     if path.is_file():
         parsed = parse_file(path, settings.max_file_bytes)
     else:
-        index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url)
+        index = open_index(settings)
         if document not in index.documents:
-            raise ValueError(f"索引中没有文档“{document}”。可用：{'、'.join(index.documents)}")
+            raise UserError(f"索引中没有文档“{document}”。可用：{'、'.join(index.documents)}")
         parsed = index.documents[document]
     meta = parsed.meta
     console.print(f"[bold]{meta.title}[/bold]  {meta.doc_number}  {meta.issuer}  {meta.date}  "
@@ -144,7 +149,7 @@ def run_clauses(settings: Settings, document: str) -> int:
 def run_ask(settings: Settings, question: str, documents: list[str] | None, as_json: bool, mode: str | None) -> int:
     from rich.markdown import Markdown
 
-    from assistant.service import PolicyAssistant
+    from assistant.application.assistant_service import PolicyAssistant
 
     answer = PolicyAssistant.open(settings).ask(question, mode=mode, documents=documents)  # type: ignore[arg-type]
     if as_json:
@@ -159,33 +164,45 @@ def run_ask(settings: Settings, question: str, documents: list[str] | None, as_j
 def run_serve(settings: Settings, host: str | None, port: int | None, workers: int = 1) -> int:
     import uvicorn
 
-    from assistant.api.app import create_app
+    from assistant.interfaces.api.app import create_app
 
     if workers < 1:
-        raise ValueError("--workers 至少为 1。")
+        raise UserError("--workers 至少为 1。")
     host, port = host or settings.host, port or settings.port
-    library = Library(settings)  # reconciles corpus and index once, also for several workers; fails clearly on a bad index
+    corpus = CorpusService(settings)  # reconciles corpus and index once, also for several workers; fails clearly on a bad index
     with _progress() as progress:
         task = progress.add_task("加载索引（首次启动会先建立索引）", total=None)
-        library.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        corpus.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     if workers > 1:
-        del library  # each worker opens its own
+        del corpus  # each worker opens its own
         console.print(f"政策通 API 已启动（{workers} 个工作进程）：http://{host}:{port}/docs", highlight=False)
-        uvicorn.run("assistant.api.app:create_worker_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
+        uvicorn.run("assistant.interfaces.api.app:create_worker_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
         return 0
     console.print(f"政策通已启动：网页 http://{host}:{port}/   API 文档 http://{host}:{port}/docs", highlight=False)
-    uvicorn.run(create_app(settings, library), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, corpus), host=host, port=port, log_level="warning")
     return 0
 
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.service import PolicyAssistant
-    from eval.dataset import DEFAULT_DATASET
+    from assistant.answering.policy import DEFAULT_POLICY
+    from assistant.application.assistant_service import PolicyAssistant
+    from eval.dataset import DEFAULT_DATASET, load_dataset
+    from eval.metrics import TABLE_COLUMNS
     from eval.naive import NaivePipeline
     from eval.runner import run_evaluation, write_baseline
 
     dataset = args.dataset or DEFAULT_DATASET
-    assistant = PolicyAssistant.open(settings)
+    if not dataset.is_file():
+        raise UserError(f"评测集不存在：{dataset}")
+    try:
+        load_dataset(dataset)
+    except ValueError as error:  # bad JSON or a field of the wrong type
+        raise UserError(f"评测集 {dataset} 格式不正确：{str(error)[:300]}") from error
+    try:
+        policy = DEFAULT_POLICY.with_overrides(args.policy)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    assistant = PolicyAssistant.open(settings, policy)
     naive = NaivePipeline(settings.corpus_path, assistant.index.embedder, settings.index_path / "embeddings.sqlite",
                           settings.max_file_bytes) if args.compare_naive else None
     with _progress() as progress:
@@ -193,12 +210,10 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
         result = run_evaluation(assistant, dataset, args.mode, predictions_out=args.predictions_out, report_dir=args.report_dir,
                                 baseline=args.baseline, naive=naive, on_item=lambda item: progress.advance(task))
     table = Table(title=f"评测结果（{dataset.name}，{args.mode}）")
-    for column in ("类别", "题数", "召回@5", "引用召回", "关键词", "误拒答", "拒答准确", "对比覆盖"):
+    for column in ("类别", *(label for _, label in TABLE_COLUMNS)):
         table.add_column(column, justify="right")
     for category, values in [*result.by_category.items(), ("总体", result.overall)]:
-        table.add_row(category, *(f"{values[name]:.2f}" if name in values else "—" for name in (
-            "items", "evidence_recall@5", "citation_recall", "keyword_accuracy", "false_abstention", "abstention_accuracy",
-            "comparison_coverage")))
+        table.add_row(category, *(f"{values[name]:.2f}" if name in values else "—" for name, _ in TABLE_COLUMNS))
     console.print(table)
     if result.naive:
         console.print(f"朴素流水线：召回@3 {result.naive['evidence_recall@3']:.2f}，引用召回 {result.naive['citation_recall']:.2f}，"
@@ -215,9 +230,9 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_search(settings: Settings, query: str, k: int) -> int:
-    from assistant.retrieval import HybridRetriever, best_sentence
+    from assistant.answering.retrieval import HybridRetriever, best_sentence
 
-    index = PolicyIndex.open(settings.index_path, make_embedder(settings.embedding_model), settings.chroma_url)
+    index = open_index(settings)
     for rank, hit in enumerate(HybridRetriever(index).search(query, k), start=1):
         meta = index.documents[hit.chunk.doc_id].meta
         console.print(f"[bold]{rank}.[/bold] 《{meta.title}》 {meta.doc_number} [cyan]{hit.chunk.path}[/cyan]"

@@ -8,21 +8,21 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.routing import Match
 
-from assistant.api import errors, openai_compat, routes, session
-from assistant.api.access import AccessMiddleware, Sessions
-from assistant.api.audit import AuditLog
-from assistant.library import Library
+from assistant.application.corpus_service import CorpusService
+from assistant.interfaces.api import errors, openai_compat, routes, session
+from assistant.interfaces.api.access import AccessMiddleware, Sessions
+from assistant.interfaces.api.audit import AuditLog
 from assistant.settings import Settings
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
 
 
-def create_app(settings: Settings, library: Library, with_ui: bool = True) -> FastAPI:
+def create_app(settings: Settings, corpus: CorpusService, with_ui: bool = True) -> FastAPI:
     """The whole service; `library` must be opened (or opening) by the caller."""
     app = FastAPIOffline(title="政策通 API", version="1.0",
                          description="政策文件问答：每个回答都给出文件、文号、条款和原文。错误统一为 {code, message}。")
     sessions = Sessions()
-    app.state.settings, app.state.library, app.state.sessions = settings, library, sessions
+    app.state.settings, app.state.corpus, app.state.sessions = settings, corpus, sessions
     app.state.audit = AuditLog(settings.audit_log_path)
     errors.install(app)
     app.include_router(routes.router)
@@ -30,9 +30,9 @@ def create_app(settings: Settings, library: Library, with_ui: bool = True) -> Fa
     app.include_router(session.router)
     _answer_unknown_api_paths(app)
     if with_ui:
-        from assistant.ui import mount_ui
+        from assistant.interfaces.ui import mount_ui
 
-        mount_ui(app, library)
+        mount_ui(app, corpus)
     app.add_middleware(AccessMiddleware, settings=settings, sessions=sessions, audit=app.state.audit)
     return app
 
@@ -55,6 +55,6 @@ def create_worker_app() -> FastAPI:
     """One of several uvicorn workers (`serve --workers N`): the API only, since the Gradio UI keeps
     per-process session state; settings come from the environment the workers inherit."""
     settings = Settings()
-    library = Library(settings)
-    library.open(reconcile=False)  # the parent process reconciled corpus and index before starting us
-    return create_app(settings, library, with_ui=False)
+    corpus = CorpusService(settings)
+    corpus.open(reconcile=False)  # the parent process reconciled corpus and index before starting us
+    return create_app(settings, corpus, with_ui=False)

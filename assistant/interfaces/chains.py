@@ -13,8 +13,8 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
 from assistant.answer import Answer, Mode
-from assistant.retrieval import HybridRetriever
-from assistant.service import PolicyAssistant
+from assistant.answering.retrieval import HybridRetriever
+from assistant.application.assistant_service import PolicyAssistant
 
 
 class PolicyRetriever(BaseRetriever):

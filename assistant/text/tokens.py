@@ -1,7 +1,7 @@
 """Offline token counting with tiktoken's cl100k_base encoding (for LLM context budgets).
 
 tiktoken downloads its encoding files on first use, so `tiktoken.get_encoding("cl100k_base")` fails without
-internet. The rank file is shipped in `assistant/resources/` (taken from the litellm wheel, sha256-checked on
+internet. The rank file is shipped in `assistant/text/resources/` (taken from the litellm wheel, sha256-checked on
 load) and the Encoding is built from it with cl100k_base's pattern and special tokens; a test checks these
 equal tiktoken's own definition.
 """
@@ -15,7 +15,7 @@ from importlib.resources import files
 
 import tiktoken
 
-_RANKS_FILE = files("assistant") / "resources" / "cl100k_base.tiktoken"
+_RANKS_FILE = files("assistant.text") / "resources" / "cl100k_base.tiktoken"
 _RANKS_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
 _PATTERN = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
 _SPECIAL_TOKENS = {"<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260,

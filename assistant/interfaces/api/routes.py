@@ -16,17 +16,15 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.answer import Answer
-from assistant.api.audit import AuditLog
-from assistant.api.deps import Admin, AuditDep, LibraryDep, Reader, identity
-from assistant.api.errors import ApiError
-from assistant.jobs import Job
-from assistant.library import Library, LibraryError
+from assistant.answer import Answer, Mode
+from assistant.application.corpus_service import CorpusError, CorpusService
+from assistant.application.jobs import Job
+from assistant.interfaces.api.audit import AuditLog
+from assistant.interfaces.api.deps import Admin, AuditDep, CorpusDep, Reader, identity
+from assistant.interfaces.api.errors import CORPUS_STATUS, ApiError
 from ingest.models import Document
 
 router = APIRouter()
-_FAILED_STATUS = {"cancelled": 409, "duplicate_document": 409, "document_too_long": 413, "last_document": 409, "bad_manifest": 409,
-                  "internal_error": 500, "interrupted": 500}
 
 
 class CitedClause(BaseModel):
@@ -47,33 +45,33 @@ class Message(BaseModel):
 
 class AskRequest(BaseModel):
     question: str = Field(description="问题，如“县城新建住宅最高几层”")
-    mode: Literal["auto", "extractive", "llm"] | None = Field(None, description="回答方式，默认取服务配置")
+    mode: Mode | None = Field(None, description="回答方式，默认取服务配置")
     history: list[Message] = Field(default_factory=list, max_length=40, description="此前的对话，用于追问")
     documents: list[str] | None = Field(None, description="只在这些文档中查找（doc_id）")
     regions: list[str] = Field(default_factory=list, description="只在这些地区的文档中查找，如 赤峰市")
     levels: list[str] = Field(default_factory=list, description="只在这些层级的文档中查找，如 自治区、盟市")
 
 
-def ask_events(library: LibraryDep, request: AskRequest) -> Iterator[str | Answer]:
+def ask_events(corpus: CorpusDep, request: AskRequest) -> Iterator[str | Answer]:
     """The assistant's event stream; argument errors are raised here, before any byte is sent."""
     history = [m.model_dump() for m in request.history]
-    events = library.assistant.ask_stream(request.question, history, request.mode, request.documents, request.regions,
+    events = corpus.assistant.ask_stream(request.question, history, request.mode, request.documents, request.regions,
                                           request.levels)
     return chain([next(events)], events)
 
 
 @router.post("/api/ask", response_model=Answer, dependencies=[Reader], tags=["问答"])
-def ask(request: AskRequest, library: LibraryDep) -> Answer:
+def ask(request: AskRequest, corpus: CorpusDep) -> Answer:
     """回答一个问题：答案（Markdown，含 [n] 标注）、是否有答案、引用（文件、文号、条款、原文）、回答方式、用时。"""
-    return next(event for event in ask_events(library, request) if isinstance(event, Answer))
+    return next(event for event in ask_events(corpus, request) if isinstance(event, Answer))
 
 
 @router.post("/api/ask/stream", dependencies=[Reader], tags=["问答"],
              responses={200: {"content": {"text/event-stream": {}}, "description": "token…, citations, done"}})
-def ask_stream(request: AskRequest, library: LibraryDep) -> StreamingResponse:
+def ask_stream(request: AskRequest, corpus: CorpusDep) -> StreamingResponse:
     """同 /api/ask，以 Server-Sent Events 流式返回：若干 token 事件（文本片段），然后 citations 事件，最后 done 事件
     （完整 Answer；若大模型回答未通过核验，done 中是原文摘录回答，客户端应以它替换已显示的文本）。"""
-    events = ask_events(library, request)
+    events = ask_events(corpus, request)
 
     def stream() -> Iterator[str]:
         for event in events:
@@ -87,23 +85,23 @@ def ask_stream(request: AskRequest, library: LibraryDep) -> StreamingResponse:
 
 
 @router.get("/api/documents", dependencies=[Reader], tags=["文档"])
-def list_documents(library: LibraryDep) -> list[dict[str, Any]]:
+def list_documents(corpus: CorpusDep) -> list[dict[str, Any]]:
     """全部文档的元数据（标题、文号、发文机关、日期、地区、层级、条款数）。"""
-    return [{**asdict(d.meta), "clauses": len(d.clauses)} for d in library.assistant.index.documents.values()]
+    return [{**asdict(d.meta), "clauses": len(d.clauses)} for d in corpus.assistant.index.documents.values()]
 
 
 @router.get("/api/documents/{doc_id}", dependencies=[Reader], tags=["文档"])
-def get_document(doc_id: str, library: LibraryDep) -> dict[str, Any]:
+def get_document(doc_id: str, corpus: CorpusDep) -> dict[str, Any]:
     """一份文档的元数据和条款树（每个条款的路径、标题、上级条款、层级、责任单位）。"""
-    document = _document(library, doc_id)
+    document = _document(corpus, doc_id)
     clauses = [{key: value for key, value in asdict(c).items() if key != "text"} for c in document.clauses]
     return {**asdict(document.meta), "clauses": clauses}
 
 
 @router.get("/api/documents/{doc_id}/clauses/{path:path}", dependencies=[Reader], tags=["文档"])
-def get_clause(doc_id: str, path: str, library: LibraryDep) -> dict[str, Any]:
+def get_clause(doc_id: str, path: str, corpus: CorpusDep) -> dict[str, Any]:
     """打开一个条款：全文及其在规范化文档中的位置。"""
-    document = _document(library, doc_id)
+    document = _document(corpus, doc_id)
     clause = document.clause(path)
     if clause is None:
         raise ApiError(404, "unknown_clause", f"文档“{doc_id}”中没有条款“{path}”。")
@@ -111,49 +109,49 @@ def get_clause(doc_id: str, path: str, library: LibraryDep) -> dict[str, Any]:
 
 
 @router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202)
-async def upload_document(library: LibraryDep, audit: AuditDep, request: Request, file: UploadFile = File(...),  # noqa: B008
+async def upload_document(corpus: CorpusDep, audit: AuditDep, request: Request, file: UploadFile = File(...),  # noqa: B008
                           wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
     """上传文档（txt/docx/pdf/html，需管理员密钥），返回任务（202，`Location` 指向 /api/jobs/{id}）。
     同名文件（不论格式、大小写）视为新版本，旧版移入 data/removed/；索引更新期间问答照常；任务可查询进度、可取消。"""
-    data = await file.read(library.settings.max_file_bytes + 1)
+    data = await file.read(corpus.settings.max_file_bytes + 1)
     try:
-        job = await run_in_threadpool(library.submit_add, file.filename or "", data)
-    except LibraryError as error:
+        job = await run_in_threadpool(corpus.submit_add, file.filename or "", data)
+    except CorpusError as error:
         _audit(audit, request, "upload", file.filename or "", error.code)
         raise
     _audit(audit, request, "upload", job.target, "queued", job.id)
-    return await _job_response(library, audit, request, job, wait)
+    return await _job_response(corpus, audit, request, job, wait)
 
 
 @router.delete("/api/documents/{doc_id}", dependencies=[Admin], tags=["文档"], status_code=202)
-async def delete_document(doc_id: str, library: LibraryDep, audit: AuditDep, request: Request,
+async def delete_document(doc_id: str, corpus: CorpusDep, audit: AuditDep, request: Request,
                           wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
     """删除文档（需管理员密钥），返回任务；新索引生效后文件才移入 data/removed/ 备查。"""
     try:
-        job = library.submit_remove(doc_id)
-    except LibraryError as error:
+        job = corpus.submit_remove(doc_id)
+    except CorpusError as error:
         _audit(audit, request, "delete", doc_id, error.code)
         raise
     _audit(audit, request, "delete", doc_id, "queued", job.id)
-    return await _job_response(library, audit, request, job, wait)
+    return await _job_response(corpus, audit, request, job, wait)
 
 
 @router.get("/api/jobs", dependencies=[Admin], tags=["文档"])
-def list_jobs(library: LibraryDep) -> list[dict[str, Any]]:
+def list_jobs(corpus: CorpusDep) -> list[dict[str, Any]]:
     """最近的上传、删除任务（新的在前）。"""
-    return [job.public() for job in library.jobs.list()]
+    return [job.public() for job in corpus.jobs.list()]
 
 
 @router.get("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
-def get_job(job_id: str, library: LibraryDep) -> dict[str, Any]:
+def get_job(job_id: str, corpus: CorpusDep) -> dict[str, Any]:
     """任务状态：queued、parsing、indexing（done/total 为已向量化的片段数）、done、failed、cancelled。"""
-    return _job(library, job_id).public()
+    return _job(corpus, job_id).public()
 
 
 @router.delete("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
-def cancel_job(job_id: str, library: LibraryDep, audit: AuditDep, request: Request) -> dict[str, Any]:
+def cancel_job(job_id: str, corpus: CorpusDep, audit: AuditDep, request: Request) -> dict[str, Any]:
     """取消尚未完成的任务；文档库保持原样。已完成的任务不能取消（409）。"""
-    job = library.jobs.request_cancel(_job(library, job_id).id)
+    job = corpus.jobs.request_cancel(_job(corpus, job_id).id)
     if job is None or job.is_finished:
         raise ApiError(409, "job_finished", "任务已结束，不能取消。")
     _audit(audit, request, "cancel", job.target, "requested", job.id)
@@ -161,15 +159,15 @@ def cancel_job(job_id: str, library: LibraryDep, audit: AuditDep, request: Reque
 
 
 @router.get("/api/corpus/refused", dependencies=[Admin], tags=["文档"])
-def refused_files(library: LibraryDep) -> list[dict[str, str]]:
+def refused_files(corpus: CorpusDep) -> list[dict[str, str]]:
     """语料目录中未能加入索引的文件及原因（可删除）。"""
-    return [{"file": Path(s.path).name, "reason": s.reason} for s in library.refused]
+    return [{"file": Path(s.path).name, "reason": s.reason} for s in corpus.refused]
 
 
 @router.delete("/api/corpus/refused/{file_name}", dependencies=[Admin], tags=["文档"])
-def delete_refused_file(file_name: str, library: LibraryDep, audit: AuditDep, request: Request) -> dict[str, Any]:
+def delete_refused_file(file_name: str, corpus: CorpusDep, audit: AuditDep, request: Request) -> dict[str, Any]:
     """把未能加入索引的文件移入 data/removed/。"""
-    library.remove_refused(file_name)
+    corpus.remove_refused(file_name)
     _audit(audit, request, "delete_refused", file_name, "done")
     return {"file": file_name, "removed": True}
 
@@ -187,20 +185,20 @@ def healthz() -> dict[str, str | int]:
 
 
 @router.get("/readyz", tags=["运维"])
-def readyz(library: LibraryDep) -> JSONResponse:
+def readyz(corpus: CorpusDep) -> JSONResponse:
     """索引已加载、可以回答问题。"""
-    if not library.ready:
+    if not corpus.ready:
         return JSONResponse({"ready": False}, status_code=503)
-    return JSONResponse({"ready": True, "documents": len(library.assistant.documents)})
+    return JSONResponse({"ready": True, "documents": len(corpus.assistant.documents)})
 
 
-async def _job_response(library: Library, audit: AuditLog, request: Request, job: Job, wait: bool) -> JSONResponse:
+async def _job_response(corpus: CorpusService, audit: AuditLog, request: Request, job: Job, wait: bool) -> JSONResponse:
     if wait:
         while not job.is_finished:
             await asyncio.sleep(0.2)
-            job = library.jobs.get(job.id) or job
+            job = corpus.jobs.get(job.id) or job
         _audit(audit, request, job.kind if job.kind == "remove" else "upload", job.target, job.status, job.id)
-    status = 202 if not job.is_finished else (200 if job.status == "done" else _FAILED_STATUS.get(job.code, 400))
+    status = 202 if not job.is_finished else (200 if job.status == "done" else CORPUS_STATUS.get(job.code, 400))
     return JSONResponse(job.public(), status_code=status, headers={"Location": f"/api/jobs/{job.id}"})
 
 
@@ -210,15 +208,15 @@ def _audit(audit: AuditLog, request: Request, event: str, target: str, result: s
                  target=target[:200], result=result, job=job_id)
 
 
-def _job(library: Library, job_id: str) -> Job:
-    job = library.jobs.get(job_id)
+def _job(corpus: CorpusService, job_id: str) -> Job:
+    job = corpus.jobs.get(job_id)
     if job is None:
         raise ApiError(404, "unknown_job", f"没有任务“{job_id[:40]}”。")
     return job
 
 
-def _document(library: LibraryDep, doc_id: str) -> Document:
-    document = library.assistant.index.documents.get(doc_id)
+def _document(corpus: CorpusDep, doc_id: str) -> Document:
+    document = corpus.assistant.index.documents.get(doc_id)
     if document is None:
         raise ApiError(404, "unknown_document", f"没有文档“{doc_id}”。")
     return document

@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from math import prod
 
+from ingest.numbering import CN_DIGITS, CN_NUMERAL, chinese_to_int
+
 # A citation marker: [3], ［3］, [1,2], [1、2]. Never a quantity.
 CITATION = re.compile(r"[\[［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］]")
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MULTIPLIERS = {"百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
-_NUMERAL = "".join(_DIGITS) + "十百千万亿"
 # A run of Chinese numerals, with an optional decimal part: 十八, 二〇二五, 两万, 三点五万.
-_CHINESE_RUN = rf"[{_NUMERAL}]+(?:点[{''.join(_DIGITS)}]+[万亿]*)?"
+_CHINESE_RUN = rf"[{CN_NUMERAL}]+(?:点[{''.join(CN_DIGITS)}]+[万亿]*)?"
 _CHINESE = re.compile(_CHINESE_RUN)
 # Runs joined as a range (三至五层) share the unit written after the last one. A group never starts inside a
 # numeral, nor after 第 (第十八条 is an ordinal, not a quantity).
-_CHINESE_GROUP = re.compile(rf"(?<![第点{_NUMERAL}]){_CHINESE_RUN}(?:(?:至|到|或|[-~—–]){_CHINESE_RUN})*")
+_CHINESE_GROUP = re.compile(rf"(?<![第点{CN_NUMERAL}]){_CHINESE_RUN}(?:(?:至|到|或|[-~—–]){_CHINESE_RUN})*")
 # The words after which a Chinese numeral is a quantity (万 and 亿 are part of the run itself).
 _UNIT = re.compile(r"平方公里|平方米|公里|星级|[层个项万亿倍年月日米吨人户座辆家级]")
 _ARABIC = re.compile(r"(?<![\d.第])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?(?:\s*([百千万亿]+))?(?:\s*(%))?")
@@ -116,7 +115,7 @@ def _chinese(text: str) -> list[_Found]:
         if (unit is None and group.group()[-1] not in "万亿") or _is_article(group.group(), unit):
             continue
         for run in _CHINESE.finditer(text, group.start(), group.end()):
-            if any(char in _DIGITS or char == "十" for char in run.group()):
+            if any(char in CN_DIGITS or char == "十" for char in run.group()):
                 found.append((run.start(), run.end(), Quantity(float(_chinese_value(run.group())), False)))
     return found
 
@@ -132,28 +131,16 @@ def _chinese_value(run: str) -> Decimal:
     if not rest:
         return Decimal(_chinese_integer(whole))
     fraction = rest.rstrip("万亿")
-    digits = "".join(str(_DIGITS[char]) for char in fraction)
+    digits = "".join(str(CN_DIGITS[char]) for char in fraction)
     return Decimal(f"{_chinese_integer(whole)}.{digits}") * _multiplier(rest[len(fraction):])
 
 
 def _chinese_integer(numeral: str) -> int:
-    """二〇二五 → 2025 (digit by digit); 一亿二千万 → 120000000 (with place units)."""
-    if not any(char in _SMALL_UNITS or char in "万亿" for char in numeral):
-        return int("".join(str(_DIGITS[char]) for char in numeral))
-    total = section = digit = 0
-    for char in numeral:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _SMALL_UNITS:
-            section += (digit or 1) * _SMALL_UNITS[char]
-            digit = 0
-        elif char == "万":
-            total += (section + digit) * 10**4
-            section = digit = 0
-        else:  # 亿 scales everything before it: 三万亿 is 3 × 10¹².
-            total = (total + section + digit) * 10**8
-            section = digit = 0
-    return total + section + digit
+    """二〇二五 → 2025, 一亿二千万 → 120000000: a run `_CHINESE` matched, read by ingest.numbering."""
+    value = chinese_to_int(numeral)
+    if value is None:
+        raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    return value
 
 
 def _multiplier(units: str) -> int:

@@ -14,15 +14,16 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, ValidatorFunctionWrapHandler, field_validator, model_validator
 
-from assistant.answer import Answer, Mode
-from assistant.api.deps import LibraryDep, Reader
-from assistant.api.errors import ApiError
-from assistant.markup import escape_markdown
+from assistant.answer import MODES, Answer, Mode
+from assistant.answering.markup import escape_markdown
+from assistant.interfaces.api.deps import CorpusDep, Reader
+from assistant.interfaces.api.errors import ApiError
 
 router = APIRouter(prefix="/v1", tags=["OpenAI 兼容"])
 
-MODELS: dict[str, Mode | None] = {"policy-assistant": None, "policy-assistant-extractive": "extractive",
-                                  "policy-assistant-llm": "llm"}
+# "policy-assistant" answers in the server's configured mode; the others in the mode they name.
+MODELS: dict[str, Mode | None] = {"policy-assistant": None,
+                                  **{f"policy-assistant-{mode}": mode for mode in MODES if mode != "auto"}}
 
 
 # The one line a text-only client carries the cited clauses in: "来源编号：[1] doc-id#三（一）2；[2] …"
@@ -78,7 +79,7 @@ def models() -> dict[str, Any]:
 
 
 @router.post("/chat/completions", dependencies=[Reader], response_model=None)
-def chat_completions(request: ChatRequest, library: LibraryDep) -> dict[str, Any] | StreamingResponse:
+def chat_completions(request: ChatRequest, corpus: CorpusDep) -> dict[str, Any] | StreamingResponse:
     if request.model not in MODELS:
         raise ApiError(404, "unknown_model", f"没有模型“{request.model}”（可用：{'、'.join(MODELS)}）。")
     if any(part.type != "text" for m in request.messages if isinstance(m.content, list) for part in m.content):
@@ -89,7 +90,7 @@ def chat_completions(request: ChatRequest, library: LibraryDep) -> dict[str, Any
     question = request.messages[users[-1]].text
     history = [{"role": m.role, "content": m.text, "citations": cited_clauses(m.text) if m.role == "assistant" else []}
                for m in request.messages[: users[-1]] if m.role in ("user", "assistant")]
-    events = library.assistant.ask_stream(question, history, MODELS[request.model], request.documents)
+    events = corpus.assistant.ask_stream(question, history, MODELS[request.model], request.documents)
     first = next(events)  # argument errors surface here, as JSON errors
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     if not request.stream:

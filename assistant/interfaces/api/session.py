@@ -8,7 +8,7 @@ import html
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from assistant.api.access import SESSION_COOKIE, SESSION_SECONDS, Keys
+from assistant.interfaces.api.access import SESSION_COOKIE, SESSION_SECONDS, Keys
 
 router = APIRouter(include_in_schema=False)
 

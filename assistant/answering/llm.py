@@ -17,19 +17,19 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 import prompts
 from assistant.answer import Answer, Citation
-from assistant.checks import check_answer, check_sentence, citations
-from assistant.findings import Findings
-from assistant.markup import strip_markup
-from assistant.numbers import CITATION
-from assistant.retrieval import _SENTENCE, best_sentence  # one sentence splitter for retrieval and for the gate
+from assistant.answering.markup import strip_markup
+from assistant.answering.retrieval import best_sentence
+from assistant.answering.selection import Findings
+from assistant.answering.verification import check_answer, check_sentence, citations
 from assistant.settings import Settings
-from assistant.tokens import count_tokens, truncate_to_tokens
+from assistant.text.numbers import CITATION
+from assistant.text.tokens import count_tokens, truncate_to_tokens
 from ingest.models import Clause, Document
+from ingest.sentences import FULL_STOPS, SENTENCE  # the sentences retrieval and evidence read
 
 _HISTORY_MESSAGES = 4
 _MAX_SOURCES = 8
 _NOT_FOUND = "没有找到相关规定"
-_FULL_STOPS = "。；！？"
 # Markers right after a full stop belong to the sentence before it: "…18层。[1][2]".
 _TRAILING_MARKERS = re.compile(rf"(?:[ \t]*{CITATION.pattern})*")
 # The start of a marker that has not fully arrived yet: the sentence before it is not complete.
@@ -64,7 +64,7 @@ class LLMAnswerer:
     def sources(self, findings: Findings) -> list[Source]:
         """The clauses the model may cite, best first, within the context budget."""
         seen: dict[tuple[str, str], Source] = {}
-        for evidence in findings.answering + findings.also + findings.related:
+        for evidence in findings.answering + findings.other_scope + findings.related:
             key = (evidence.doc_id, evidence.clause.path)
             seen.setdefault(key, Source(len(seen) + 1, evidence.doc_id, evidence.clause, evidence.sentence.strip()))
         for hit in findings.hits:
@@ -177,11 +177,11 @@ class _SentenceGate:
 
     def _sentence_end(self) -> int | None:
         """Where the next complete sentence after `read` ends, or None while it may still grow."""
-        match = _SENTENCE.search(self.reply, self.read)
+        match = SENTENCE.search(self.reply, self.read)
         if match is None:
             return None
         end = match.end()
-        if self.reply[end - 1] not in _FULL_STOPS:
+        if self.reply[end - 1] not in FULL_STOPS:
             return end if end < len(self.reply) else None  # a line ends at its newline
         markers = _TRAILING_MARKERS.match(self.reply, end)
         end = markers.end() if markers else end

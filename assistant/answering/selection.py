@@ -10,45 +10,38 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from assistant.evidence import Evidence, EvidenceFinder
-from assistant.numbers import quantities
-from assistant.query import QueryIntent
-from assistant.retrieval import Hit, HybridRetriever
-
-_COVERED = 0.6  # share of the question's (IDF-weighted) words a sentence must hold to answer
-_AGREED_COVERED = 0.3  # ... when keyword and vector retrieval agree on the clause
-_FRAGMENT_COVERED = 0.5
-_CLOSE_TO_BEST = 0.2
-_SECOND_CLAUSE_GAP = 0.1  # without named documents, documents this close to the best answer are shown too
-_PER_DOCUMENT = 6
-_SEARCHED_ONE_BY_ONE = 8  # named documents searched each on its own; more (a city with many plans) share one search
-_GLOBAL = 30
-_RELATED = 2
+from assistant.answering.evidence import Evidence, EvidenceFinder
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.answering.query import QueryIntent
+from assistant.answering.retrieval import Hit, HybridRetriever
+from assistant.text.numbers import quantities
 
 
 @dataclass
 class Findings:
     intent: QueryIntent
     answering: list[Evidence] = field(default_factory=list)  # one per document that answers
-    also: list[Evidence] = field(default_factory=list)  # answers less closely (e.g. another scope): noted apart
+    other_scope: list[Evidence] = field(default_factory=list)  # answers less closely (e.g. another scope): noted apart
     missing: list[str] = field(default_factory=list)  # named documents without such a provision
     related: list[Evidence] = field(default_factory=list)  # closest clauses, when nothing answers
     hits: list[Hit] = field(default_factory=list)  # everything retrieved, best first
 
 
-class Researcher:
-    def __init__(self, retriever: HybridRetriever, finder: EvidenceFinder, names: list[str]) -> None:
+class EvidenceSelector:
+    def __init__(self, retriever: HybridRetriever, finder: EvidenceFinder, names: list[str],
+                 policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.retriever = retriever
         self.finder = finder
         self.names = names  # every way the corpus's documents are named: not topic words
+        self.policy = policy
 
     def candidates(self, intent: QueryIntent, scope: Collection[str] | None = None) -> dict[str, list[Hit]]:
         """Retrieved chunks by document: each named document searched on its own, else one search."""
-        intent, scope = _many_named_as_scope(intent, scope)
+        intent, scope = self._many_named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         if named:
-            return {d: self.retriever.search(intent.text, _PER_DOCUMENT, doc_ids=[d]) for d in named}
-        return _by_document(self.retriever.search(intent.text, _GLOBAL, doc_ids=scope))
+            return {d: self.retriever.search(intent.text, self.policy.hits_per_named_document, doc_ids=[d]) for d in named}
+        return self._by_document(self.retriever.search(intent.text, self.policy.corpus_hits, doc_ids=scope))
 
     def retrieve(self, intent: QueryIntent, scope: Collection[str] | None = None, k: int = 10) -> list[Hit]:
         """The retrieval ranking research works from: the documents' lists interleaved, best first."""
@@ -58,11 +51,11 @@ class Researcher:
 
     def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
         """What the documents in `scope` (all when None) say about the question."""
-        intent, scope = _many_named_as_scope(intent, scope)
+        intent, scope = self._many_named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         per_document = self.candidates(intent, scope)
         terms = self.finder.terms(intent, self.names)
-        answering = [e for hits in per_document.values() for e in _answering(self.finder.ranked(hits, intent, terms), intent)]
+        answering = [e for hits in per_document.values() for e in self._answering(self.finder.ranked(hits, intent, terms), intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
         if named:
             findings.answering = [e for e in answering if e.doc_id in named]
@@ -71,8 +64,8 @@ class Researcher:
             best = max(e.coverage for e in answering)
             wide = intent.list_all or intent.comparison
             ranked = sorted(answering, key=lambda e: -e.coverage)
-            findings.answering = [e for e in ranked if wide or e.coverage >= best - _CLOSE_TO_BEST]
-            findings.also = [e for e in ranked if e not in findings.answering]
+            findings.answering = [e for e in ranked if wide or e.coverage >= best - self.policy.close_to_best]
+            findings.other_scope = [e for e in ranked if e not in findings.answering]
         if not findings.answering:
             findings.related = self._related(intent, terms, exclude=set(named), scope=scope)
         return findings
@@ -81,47 +74,45 @@ class Researcher:
                  scope: Collection[str] | None) -> list[Evidence]:
         """The closest clauses outside the asked documents, shown as clearly labelled context."""
         allowed = None if scope is None else [d for d in scope if d not in exclude]
-        hits = [h for h in self.retriever.search(intent.text, _GLOBAL, doc_ids=allowed) if h.chunk.doc_id not in exclude]
-        per_document = _by_document(hits)
+        hits = [h for h in self.retriever.search(intent.text, self.policy.corpus_hits, doc_ids=allowed)
+                if h.chunk.doc_id not in exclude]
+        per_document = self._by_document(hits)
         found = [ranked[0] for hits in per_document.values() if (ranked := self.finder.ranked(hits, intent, terms))]
-        return sorted(found, key=lambda e: -e.coverage)[:_RELATED]
+        return sorted(found, key=lambda e: -e.coverage)[:self.policy.related_shown]
+
+    def _many_named_as_scope(self, intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
+        """A place with many documents (a city with a dozen plans): they bound one search, like a
+        filter, instead of each being searched and reported missing on its own."""
+        named = [d for d in intent.doc_ids if scope is None or d in scope]
+        if len(named) > self.policy.searched_one_by_one:
+            return replace(intent, doc_ids=[]), named
+        return intent, scope
+
+    def _answering(self, ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
+        """A document's answering evidence: its best clause, and a second clause stating the same figure
+        (通辽 gives many targets both in its text and in its appendix table; the text comes first)."""
+        found = [e for e in ranked[:2] if answers(e, intent, self.policy)]
+        if len(found) == 2 and (found[1].coverage < found[0].coverage - self.policy.second_clause_gap
+                                or not quantities(found[0].fragment) & quantities(found[1].fragment)):
+            found = found[:1]
+        return sorted(found, key=lambda e: e.clause.kind == "table_row")
+
+    def _by_document(self, hits: list[Hit]) -> dict[str, list[Hit]]:
+        grouped: dict[str, list[Hit]] = {}
+        for hit in hits:
+            grouped.setdefault(hit.chunk.doc_id, []).append(hit)
+        return {doc_id: doc_hits[:self.policy.hits_kept_per_document] for doc_id, doc_hits in grouped.items()}
 
 
-def _many_named_as_scope(intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
-    """A place with many documents (a city with a dozen plans): they bound one search, like a
-    filter, instead of each being searched and reported missing on its own."""
-    named = [d for d in intent.doc_ids if scope is None or d in scope]
-    if len(named) > _SEARCHED_ONE_BY_ONE:
-        return replace(intent, doc_ids=[]), named
-    return intent, scope
-
-
-def _answering(ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
-    """A document's answering evidence: its best clause, and a second clause stating the same figure
-    (通辽 gives many targets both in its text and in its appendix table; the text comes first)."""
-    found = [e for e in ranked[:2] if _answers(e, intent)]
-    if len(found) == 2 and (found[1].coverage < found[0].coverage - _SECOND_CLAUSE_GAP
-                            or not quantities(found[0].fragment) & quantities(found[1].fragment)):
-        found = found[:1]
-    return sorted(found, key=lambda e: e.clause.kind == "table_row")
-
-
-def _answers(evidence: Evidence, intent: QueryIntent) -> bool:
+def answers(evidence: Evidence, intent: QueryIntent, policy: AnswerPolicy) -> bool:
     """Does this evidence answer? Either it holds most of the question's words, or it holds some
     and both retrievers independently put its clause first (how a paraphrase in everyday words
     still finds its clause, while a question about a provision the document lacks does not)."""
-    lexical = evidence.coverage >= _COVERED
-    if not lexical and not (evidence.agreed and evidence.coverage >= _AGREED_COVERED):
+    lexical = evidence.coverage >= policy.covered
+    if not lexical and not (evidence.agreed and evidence.coverage >= policy.agreed_covered):
         return False
     if intent.department:
         return bool(evidence.clause.units)
     if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
-        return evidence.has_number and (evidence.fragment_coverage >= _FRAGMENT_COVERED or not lexical)
+        return evidence.has_number and (evidence.fragment_coverage >= policy.fragment_covered or not lexical)
     return True
-
-
-def _by_document(hits: list[Hit]) -> dict[str, list[Hit]]:
-    grouped: dict[str, list[Hit]] = {}
-    for hit in hits:
-        grouped.setdefault(hit.chunk.doc_id, []).append(hit)
-    return {doc_id: doc_hits[:4] for doc_id, doc_hits in grouped.items()}

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from assistant.api.audit import AuditLog
+from assistant.interfaces.api.audit import AuditLog
 from assistant.settings import Settings
 
 Scope = MutableMapping[str, Any]
