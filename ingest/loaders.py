@@ -39,6 +39,12 @@ _PDF_CONTENT_LIMIT = 64 * MB
 _TEXTLIKE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r\u00a0-\u00ff]")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BLOCKS = ["p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+           "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center"]
+_MAIN_SHARE = 0.9  # a child holding this share of a page element's Chinese text is where the content is
+
+
 class LoadError(Exception):
     """A file that cannot become a document; the message is shown to the user as is."""
 
@@ -195,9 +201,33 @@ def _join_at_most(parts: Iterable[str], max_chars: int) -> str:
 
 
 def _html_text(html: str) -> str:
+    """The text of a web page's main content: a page saved from a government site carries its site
+    chrome (navigation, breadcrumbs, search box, footer) around the document."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for element in soup(["script", "style", "noscript", "head"]):
+    for element in soup(["script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form"]):
         element.decompose()
-    return soup.get_text("\n")
+    for block in soup.find_all(_BLOCKS):  # line breaks where the page breaks lines, none inside "<b>第一条</b>为…"
+        block.insert_before("\n")
+        block.insert_after("\n")
+    root = soup.body or soup
+    main = _main_content(root)
+    title = root.find("h1")
+    heading = title.get_text(strip=True) if title is not None and title not in main.descendants else ""
+    return (heading + "\n" if heading and heading not in main.get_text() else "") + main.get_text()
+
+
+def _main_content(element: Any) -> Any:
+    """Descend while one child holds nearly all of the Chinese text: the page's content container."""
+    while True:
+        total = _cjk_count(element.get_text())
+        children = [child for child in element.find_all(recursive=False) if child.name]
+        best = max(children, key=lambda child: _cjk_count(child.get_text()), default=None)
+        if best is None or not total or _cjk_count(best.get_text()) < _MAIN_SHARE * total:
+            return element
+        element = best
+
+
+def _cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
