@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ingest.docx_numbering import WordNumbering
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 # 50 万字: five times the longest policy documents (a national five-year plan is ~10 万字), and a
@@ -131,9 +133,11 @@ def _docx_lines(document: Any) -> Iterator[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    numbering = WordNumbering(document)
     for element in document.element.body.iterchildren():
         if element.tag.endswith("}p"):
-            yield Paragraph(element, document).text
+            paragraph = Paragraph(element, document)
+            yield numbering.label(paragraph) + paragraph.text
         elif element.tag.endswith("}tbl"):
             for row in Table(element, document).rows:
                 yield from ("\t" + cell.text for cell in row.cells)

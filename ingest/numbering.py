@@ -72,3 +72,21 @@ def chinese_to_int(numeral: str) -> int | None:
             total = (total + section + digit) * 10**8
             section = digit = 0
     return total + section + digit
+
+
+def int_to_chinese(value: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五: how 公文 number their items (below 10 000)."""
+    if not 0 < value < 10_000:
+        return str(value)
+    digits = "零一二三四五六七八九"
+    parts, pending_zero = [], False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit % 10
+        if digit == 0:
+            pending_zero = bool(parts)
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        parts.append(("" if unit == 10 and digit == 1 and not parts else digits[digit]) + name)
+    return "".join(parts)
