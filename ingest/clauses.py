@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.models import Clause
 from ingest.normalize import NormalisedText
-from ingest.numbering import Scheme, match_heading, to_int
+from ingest.numbering import Scheme, match_doubtful_heading, match_heading, to_int
 from ingest.tables import TableRow
 from ingest.units import parse_units
 
@@ -52,10 +52,13 @@ class _TreeBuilder:
         self.preamble: list[tuple[int, int]] = []
         self.in_back_matter = False
         self.by_path: dict[str, Clause] = {}  # the first clause of each path, found without a scan
+        self.next_paragraph = ""
 
     def build(self) -> list[Clause]:
         offset = 0
-        for paragraph in self.text.split("\n"):
+        paragraphs = self.text.split("\n")
+        for i, paragraph in enumerate(paragraphs):
+            self.next_paragraph = next((p for p in paragraphs[i + 1:i + 4] if p), "")  # for doubtful numbers only
             self._take(paragraph, offset, offset + len(paragraph))
             offset += len(paragraph) + 1
         self._close_preamble()
@@ -89,13 +92,23 @@ class _TreeBuilder:
     def _heading(self, paragraph: str) -> tuple[Scheme, str, int, int] | None:
         """(scheme, number as written, number, text offset) if the paragraph opens a heading."""
         found = match_heading(paragraph)
-        if found is None:
+        doubtful = found is None
+        if doubtful and (found := match_doubtful_heading(paragraph)) is None:
             return None
         scheme, match = found
         number = to_int(match.group(1)) or 0
-        if not self._plausible(scheme.rank, number):
+        if not self._plausible(scheme.rank, number) or (doubtful and not self._expected(scheme, number)):
             return None
         return scheme, match.group(1), number, match.end()
+
+    def _expected(self, scheme: Scheme, number: int) -> bool:
+        """Whether `number` is exactly the next one at its level: the sibling before it was number − 1,
+        or, for a first item, the next paragraph is item 2 of the same kind."""
+        if number > 1:
+            parent = next((item for item in reversed(self.stack) if item.rank < scheme.rank), None)
+            return (parent.last_child if parent else self.root_last_child).get(scheme.rank, 0) == number - 1
+        following = match_heading(self.next_paragraph) or match_doubtful_heading(self.next_paragraph)
+        return following is not None and following[0] == scheme and to_int(following[1].group(1)) == 2
 
     def _plausible(self, rank: int, number: int) -> bool:
         """Numbers go up one at a time (a document may skip one): "9." after "2." is a sentence."""

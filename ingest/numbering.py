@@ -29,8 +29,29 @@ SCHEMES = (
     Scheme(3, re.compile(r"^(\d{1,2})(?:[.．、](?!\d))\s*"), "{}"),
     Scheme(4, re.compile(r"^[（(](\d{1,2})[）)]\s*"), "（{}）"),
 )
+_DECIMAL = SCHEMES[4]
 # What follows a number that is not a heading: "一、二级", "1、3年", "（一）的规定".
 NOT_HEADING_NEXT = re.compile(rf"^(?:[{_CN}\d]|的|规定|年|月|日|号|个|项|%|倍)")
+
+
+# Never a heading number: "（一）的规定", "第五条规定的情形".
+_NEVER_HEADING_NEXT = re.compile(r"^(?:的|规定)")
+# "1.80周岁…", "11.121人才梯队…": an item whose text starts with a figure, right after the number.
+_RUN_ON_DECIMAL = re.compile(r"^(\d{1,2})[.．](?=\d)")
+
+
+def match_doubtful_heading(line: str) -> tuple[Scheme, re.Match[str]] | None:
+    """A number that reads as a heading only where the numbering expects it: what follows it could also
+    continue a figure or a list of figures ("5. 100周岁…" vs "1、3年", "第十二条个人…", "1.80周岁…" vs "1.5倍").
+    `match_heading` refuses these; the clause tree accepts one when its number comes next in sequence."""
+    for scheme in SCHEMES:
+        match = scheme.pattern.match(line)
+        if match:
+            rest = line[match.end():]
+            doubtful = NOT_HEADING_NEXT.match(rest) and not _NEVER_HEADING_NEXT.match(rest)
+            return (scheme, match) if doubtful and to_int(match.group(1)) is not None else None
+    run_on = _RUN_ON_DECIMAL.match(line)
+    return (_DECIMAL, run_on) if run_on else None
 
 
 def match_heading(line: str) -> tuple[Scheme, re.Match[str]] | None:
