@@ -18,6 +18,7 @@ import pytest
 
 from assistant.application.corpus_service import CorpusService
 from assistant.settings import Settings
+from bench.server import free_port, wait_ready
 from tests.conftest import CORPUS
 from tests.servers import ADMIN_KEY, Server
 from vectorstore.embedders import Embedder
@@ -147,14 +148,14 @@ def test_an_upload_killed_half_way_is_reported_as_interrupted_after_restart(tmp_
     data = tmp_path / "data"
     shutil.copytree(CORPUS, data / "corpus")
     shutil.copytree(corpus_index_dir, data / "index")
-    port = _free_port()
+    port = free_port()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}, "POLICY_DATA_DIR": str(data),
            "POLICY_ADMIN_KEY": ADMIN_KEY}
     process = subprocess.Popen([sys.executable, "-m", "assistant.interfaces.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url)
+        wait_ready(f"{url}/readyz", process)
         job = httpx.post(f"{url}/api/documents", files={"file": ("new-area.txt", _long_plan())}, headers=ADMIN).json()
         deadline = time.monotonic() + 120
         while httpx.get(f"{url}/api/jobs/{job['id']}", headers=ADMIN).json()["status"] != "indexing":
@@ -169,23 +170,3 @@ def test_an_upload_killed_half_way_is_reported_as_interrupted_after_restart(tmp_
     interrupted = corpus.jobs.get(job["id"])
     assert interrupted is not None and (interrupted.status, interrupted.code) == ("failed", "interrupted")
     assert not (data / "uploads").exists()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_ready(url: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("server did not become ready")
