@@ -162,8 +162,8 @@ def load_pool(source_dir: Path = SOURCE_DIR) -> Pool:
     documents = parse_paths([source_dir], MAX_SOURCE_BYTES).documents
     if not documents:
         raise SystemExit(f"no parsable documents in {source_dir}")
-    pool = Pool(provincial=frozenset(d.doc_id for d in documents if d.meta.level in ("自治区", "省")),
-                source_regions=tuple((d.meta.region, d.meta.short_name) for d in documents if d.meta.level in ("盟市", "旗县")))
+    pool = Pool(provincial=frozenset(d.doc_id for d in documents if d.meta.level == "省"),
+                source_regions=tuple((d.meta.region, d.meta.short_name) for d in documents if d.meta.level in ("市", "区县")))
     for document in documents:
         _collect(pool, document)
     _assign_families(pool)

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from ingest.models import Clause
 from ingest.normalize import NormalisedText
-from ingest.numbering import Scheme, match_doubtful_heading, match_heading, to_int
+from ingest.numbering import Scheme, match_doubtful_heading, match_heading, match_outline, to_int
 from ingest.tables import TableRow
 from ingest.units import parse_units
 
 _APPENDIX = re.compile(r"^附件(\d*|[一二三四五六七八九十]*)(?:[:：]|$)")
 _BACK_MATTER = re.compile(r"^(?:抄送|主送|抄报)[:：]|^.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
+_CONTENTS = re.compile(r"^目\s*录[:：]?$")
+_CONTENTS_ENTRY_MAX = 40  # characters: longer is a paragraph, not an entry of a 目录
 _PREAMBLE_MIN_CHARS = 30  # shorter preamble lines (titles, dates) join the paragraph after them
 
 
@@ -53,6 +55,8 @@ class _TreeBuilder:
         self.in_back_matter = False
         self.by_path: dict[str, Clause] = {}  # the first clause of each path, found without a scan
         self.next_paragraph = ""
+        self.outline_top = 0  # the last top-level item of a decimal outline (1, 2, …), 0 before one
+        self.contents: str | None = None  # in a 目录: its first entry, which the body repeats ("" before it)
 
     def build(self) -> list[Clause]:
         offset = 0
@@ -74,23 +78,47 @@ class _TreeBuilder:
             return
         if self.in_back_matter or _BACK_MATTER.match(paragraph):
             self._back_matter(start, end)
+        elif self._in_contents(paragraph):
+            self._plain(start, end)
         elif start in self.rows:
             self._table_row(self.rows[start])
         elif _APPENDIX.match(paragraph):
             self._appendix(paragraph, start, end)
         elif (heading := self._heading(paragraph)) is not None:
             self._open(*heading, paragraph=paragraph, start=start, end=end)
-        elif self.current is None:
-            self.preamble.append((start, end))
-        elif self.current.kind == "table_row":
+        elif self.current is not None and self.current.kind == "table_row":
             self._table_note(paragraph, start, end)
         else:
+            self._plain(start, end)
+
+    def _plain(self, start: int, end: int) -> None:
+        """A paragraph of the clause before it (of the preamble, before the first heading)."""
+        if self.current is None:
+            self.preamble.append((start, end))
+        else:
             self._extend(self.current, end)
+
+    def _in_contents(self, paragraph: str) -> bool:
+        """The lines of a 目录 are not the items they list: the table of contents ends where the body
+        repeats its first entry (or a paragraph too long to be an entry comes)."""
+        if _CONTENTS.match(paragraph):
+            self.contents = ""
+            return True
+        if self.contents is None:
+            return False
+        if paragraph == self.contents or len(paragraph) > _CONTENTS_ENTRY_MAX:
+            self.contents = None
+            return False
+        self.contents = self.contents or paragraph
+        return True
 
     # --- headings -------------------------------------------------------------------------
 
     def _heading(self, paragraph: str) -> tuple[Scheme, str, int, int] | None:
         """(scheme, number as written, number, text offset) if the paragraph opens a heading."""
+        if (outline := match_outline(paragraph)) and self._outline_expected(outline[2]):
+            scheme, match, numbers = outline
+            return scheme, match.group(1), numbers[-1], match.end()
         found = match_heading(paragraph)
         doubtful = found is None
         if doubtful and (found := match_doubtful_heading(paragraph)) is None:
@@ -110,6 +138,19 @@ class _TreeBuilder:
         following = match_heading(self.next_paragraph) or match_doubtful_heading(self.next_paragraph)
         return following is not None and following[0] == scheme and to_int(following[1].group(1)) == 2
 
+    def _outline_expected(self, numbers: list[int]) -> bool:
+        """A decimal outline number where the outline expects it: 1.2.1 as the first child of the open
+        item 1.2 (or the one after 1.2.1); a top-level 2 after 1, and 1 only if 1.1 follows it."""
+        *prefix, number = numbers
+        if not prefix:
+            following = match_outline(self.next_paragraph)
+            if number == 1:
+                return following is not None and following[2] == [1, 1]
+            return self.outline_top == number - 1
+        path = ".".join(map(str, prefix))
+        parent = next((item for item in self.stack if item.clause.path == path), None)
+        return parent is not None and parent.last_child.get(len(prefix), 0) == number - 1
+
     def _plausible(self, rank: int, number: int) -> bool:
         """Numbers go up one at a time (a document may skip one): "9." after "2." is a sentence."""
         if number == 1:
@@ -123,12 +164,14 @@ class _TreeBuilder:
         self._close_preamble()
         while self.stack and self.stack[-1].rank >= scheme.rank:
             self.stack.pop()
-        if self.stack and self._is_numbering_slip(self.stack[-1], scheme.rank, number):
+        if self.stack and not scheme.whole_path and self._is_numbering_slip(self.stack[-1], scheme.rank, number):
             self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         label = scheme.label_format.format(written)
+        if scheme.whole_path and scheme.rank == 0:
+            self.outline_top = number
         clause = Clause(
-            path=(parent.clause.path if parent else "") + label,
+            path=label if scheme.whole_path else (parent.clause.path if parent else "") + label,
             label=label,
             heading=_heading_text(paragraph[body_at:]),
             text=paragraph,

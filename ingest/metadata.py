@@ -1,7 +1,12 @@
 """Document metadata read from the text itself, filled or overridden by an optional manifest.
 
 The manifest is a JSON file beside the documents (`manifest.json`): {"<file name>": {"title": …,
-"doc_number": …, "issuer": …, "date": "YYYY-MM-DD", "region": …, "level": …, "short_name": …}}.
+"doc_number": …, "issuers": [… ] (or "issuer": "甲、乙"), "date": "YYYY-MM-DD", "region": …, "level": …,
+"short_name": …}}.
+
+Region and level come from the places the issuers (else the title) name, looked up in the gazetteer of
+China's administrative divisions (ingest.places); issuers that name no place and are central bodies
+(国务院, 中共中央; ministries, 国家…局) make a 全国 document of level 国家 or 部委.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.models import Clause, DocumentMeta
+from ingest.numbering import chinese_to_int
+from ingest.places import NATIONWIDE, Place, gazetteer, normalise_level
 
 MANIFEST_NAME = "manifest.json"
 
@@ -21,17 +28,25 @@ MANIFEST_NAME = "manifest.json"
 DOC_NUMBER_YEAR_SERIAL = r"[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号"
 _DOC_NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,12}}){DOC_NUMBER_YEAR_SERIAL}")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")  # 二〇〇五年六月十一日
+_DATE_LINE = re.compile(rf"(?:{_DATE.pattern}|{_CN_DATE.pattern})(?:印发|公布|发布)?")
 # "中华人民共和国国务院令第530号", "国家计划委员会、水利部令第1号": the issuer(s) before 令, the whole as the 文号.
-_ORDER = re.compile(r"(?P<number>(?:中华人民共和国)?(?P<issuer>[\u4e00-\u9fff、]{2,30}?)令第[\d一二三四五六七八九十百零〇]+号)")
+_ORDER = re.compile(r"(?P<number>(?:中华人民共和国)?(?P<issuer>[\u4e00-\u9fff、]{2,30}?)(?:令|公告)第[\d一二三四五六七八九十百零〇]+号)")
 # How a line dates the document's issue; a date a 条例 was only adopted ("…会议通过") counts when no other is given.
 _ISSUE_MARKS = (("日", "日印发", "公布", "发布"), ("通过",))
-_TITLE_ENDINGS = ("方案", "办法", "意见", "规划", "细则", "规定", "措施", "计划", "纲要", "条例", "通知", "决定")
-_ISSUER_BEFORE_NOTICE = re.compile(r"^([\u4e00-\u9fff、]{3,60}?)关于")
-_ORG_ENDINGS = ("办公室", "办公厅", "人民政府", "行政公署", "委员会", "局", "厅", "委", "国务院", "部")
-_REGION = re.compile(r"^(.{2,8}?(?:自治区|省|自治州|地区|市|盟|州|县|旗))")
-_LEVELS = (("自治区", "自治区"), ("省", "省"), ("市", "盟市"), ("盟", "盟市"), ("州", "盟市"),
-           ("地区", "盟市"), ("县", "旗县"), ("旗", "旗县"))
-
+_TITLE_ENDINGS = ("方案", "办法", "意见", "规划", "细则", "规定", "措施", "计划", "纲要", "条例", "通知", "决定", "预案", "函",
+                  "批复", "公告", "决议", "导则", "指引", "指南", "清单", "要点")
+_DOC_NUMBER_AFTER_TITLE = re.compile(rf"(?:{'|'.join(_TITLE_ENDINGS)})[（(]{_DOC_NUMBER.pattern}[）)]$")
+_ISSUER_BEFORE_NOTICE = re.compile(r"^([\u4e00-\u9fff、\s]{3,80}?)关于")
+_ORG_ENDINGS = ("办公室", "办公厅", "人民政府", "行政公署", "委员会", "局", "厅", "委", "国务院", "部", "人民银行")
+# "北京市第十六届人民代表大会常务委员会第六次会议通过", "景宁畲族自治县八届人大四次会议通过": a 条例 is issued by the
+# 人大 (or its 常委会) that adopted it — not by one that only approved it (…会议批准).
+_LEGISLATURE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,20}?)第?[一二三四五六七八九十]+届"
+                          r"(?P<body>人民代表大会常务委员会|人民代表大会|人大常委会|人大)第?[一二三四五六七八九十百]+次(?:全体)?会议通过")
+_LEGISLATURE_NAMES = {"人大常委会": "人民代表大会常务委员会", "人大": "人民代表大会"}
+_ISSUER_SEPARATORS = re.compile(r"[、，,\s\u3000]+")
+_CENTRAL = ("国务院", "中共中央", "中央", "全国人民代表大会")  # level 国家; other central bodies are 部委
+_MINISTRY_STARTS = ("国家", "中国", "最高人民")
 
 def extract_meta(doc_id: str, source_file: str, text: str, clauses: list[Clause],
                  overrides: dict[str, Any] | None = None) -> DocumentMeta:
@@ -40,25 +55,48 @@ def extract_meta(doc_id: str, source_file: str, text: str, clauses: list[Clause]
     lines = [line for line in text[:first_body].split("\n") if line]
     title = _title(_title_lines(lines)) or Path(source_file).stem
     imprint = _imprint(lines)
-    issuer = _issuer(lines) or (imprint.group("issuer") if imprint else "")
-    region = _region(title) or _region(issuer)
+    issuers = _issuers(lines) or (_split_issuers(imprint.group("issuer")) if imprint else [])
     meta = DocumentMeta(
         doc_id=doc_id,
         source_file=source_file,
         title=title,
         doc_number=_doc_number(lines) or (imprint.group("number") if imprint else ""),
-        issuer=issuer,
-        date=_date(lines) or _date(text.split("\n")[-3:]),
-        region=region,
-        level=next((level for suffix, level in _LEVELS if region.endswith(suffix)), ""),
-        short_name=re.sub("(自治区|省|市|盟)$", "", region),
+        issuers=issuers,
+        date=_date(lines) or _date(text.split("\n")[-3:]) or _signature_date(text),
     )
-    known = {f.name for f in fields(DocumentMeta)} - {"doc_id", "source_file"}
-    for key, value in (overrides or {}).items():
-        if key in known and value:
-            setattr(meta, key, str(value))
+    _set_region(meta, _place_named(issuers, title), central=_central_level(issuers))
+    _apply_manifest(meta, overrides or {})
     return meta
 
+
+def _apply_manifest(meta: DocumentMeta, overrides: dict[str, Any]) -> None:
+    """A manifest's fields over what the text said; a region given there is looked up like one read."""
+    known = {f.name for f in fields(DocumentMeta)} - {"doc_id", "source_file", "issuers", "region_code"}
+    for key, value in overrides.items():
+        if key in ("issuer", "issuers") and value:
+            meta.issuers = _split_issuers(value) if isinstance(value, str) else [str(v) for v in value]
+        elif key in known and value:
+            setattr(meta, key, str(value))
+    if overrides.get("region"):
+        place = gazetteer().locate(meta.region)
+        meta.region_code = place.code if place else ""
+        if place is not None and not overrides.get("level"):
+            meta.level = place.rank
+        if place is not None and not overrides.get("short_name"):
+            meta.short_name = _short_name(place)
+    meta.level = normalise_level(meta.level)
+
+def _set_region(meta: DocumentMeta, place: Place | None, central: str) -> None:
+    if place is not None:
+        meta.region, meta.region_code, meta.level = gazetteer().region_name(place), place.code, place.rank
+        meta.short_name = _short_name(place)
+    elif central:
+        meta.region, meta.level = NATIONWIDE, central
+
+
+def _short_name(place: Place) -> str:
+    """How the documents of a place are usually called: 赤峰 for 赤峰市, 天河区 for 广州市天河区."""
+    return min(gazetteer().short_names(place), key=len, default=place.name)
 
 def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """The manifest of a folder, or {} when there is none. A broken manifest is an error, not ignored."""
@@ -75,8 +113,9 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _doc_number(lines: list[str]) -> str:
-    """The 文号 that stands on its own line; else the first one not quoted inside parentheses."""
-    standalone = [m for line in lines if (m := _DOC_NUMBER.fullmatch(line.strip()))]
+    """The 文号 that stands on its own line (or in brackets after the title, as web pages print it: "…的通知
+    (川发改价格〔2025〕480号)"); else the first one not quoted inside brackets (those cite other documents)."""
+    standalone = [m for line in lines if (m := _DOC_NUMBER.fullmatch(line.strip()) or _DOC_NUMBER_AFTER_TITLE.search(line.strip()))]
     candidates = standalone or [m for line in lines for m in _DOC_NUMBER.finditer(line)
                                 if not line[: m.start()].endswith(("（", "("))]
     if not candidates:
@@ -123,30 +162,73 @@ def _title(lines: list[str]) -> str:
     return next((line for line in lines if 6 <= len(line) <= 50 and line.endswith(_TITLE_ENDINGS)), "")
 
 
-def _issuer(lines: list[str]) -> str:
-    """Who issued it: "X关于印发…" at a line start, else the letterhead or signature lines."""
+def _issuers(lines: list[str]) -> list[str]:
+    """Who issued it: "X关于印发…" at a line start, the 人大常委会 that adopted a 条例, else the
+    letterhead or signature lines. A joint document's issuers each on their own."""
     for line in lines:
-        if (match := _ISSUER_BEFORE_NOTICE.match(line)) and match.group(1).endswith(_ORG_ENDINGS):
-            return match.group(1)
+        if (match := _ISSUER_BEFORE_NOTICE.match(line)) and (issuers := _split_issuers(match.group(1))):
+            return issuers
+    for line in lines:
+        if match := _LEGISLATURE.search(_DATE.sub(" ", line)):
+            return [match.group("place") + _LEGISLATURE_NAMES.get(match.group("body"), match.group("body"))]
     group: list[str] = []
     for line in lines:
-        if len(line) <= 30 and line.endswith(_ORG_ENDINGS) and not re.search("[，。：]", line):
-            group.append(line)
+        if not re.search("[，。：]", line) and (issuers := _split_issuers(line)) and all(len(i) <= 30 for i in issuers):
+            group.extend(issuers)
         elif group:
             break
-    return "、".join(dict.fromkeys(group))
+    return list(dict.fromkeys(group))
 
+
+def _split_issuers(text: str) -> list[str]:
+    """The bodies in "甲、乙" or "甲 乙" — only if every part is a body (ends like one)."""
+    parts = [part for part in _ISSUER_SEPARATORS.split(text.strip()) if part]
+    return parts if parts and all(part.endswith(_ORG_ENDINGS) for part in parts) else []
+
+
+def _place_named(issuers: list[str], title: str) -> Place | None:
+    """The place the issuers name (else the title): the most specific of the first run of names,
+    广州市 + 天河区 → 天河区."""
+    for text in [*issuers, title]:
+        mentions = gazetteer().mentions(text)
+        if mentions:
+            place = mentions[0]
+            for mention in mentions[1:]:
+                if mention.start != place.end or not mention.place.within(place.place):
+                    break
+                place = mention
+            return place.place
+    return None
+
+
+def _central_level(issuers: list[str]) -> str:
+    """国家 for 国务院/中共中央/全国人大, 部委 for a ministry or national agency, "" for anything else."""
+    names = [i.removeprefix("中华人民共和国") for i in issuers]
+    if not names:
+        return ""
+    if any(n.startswith(_CENTRAL) for n in names):
+        return "国家"
+    return "部委" if all(n.endswith("部") or n.startswith(_MINISTRY_STARTS) for n in names) else ""
 
 def _date(lines: list[str]) -> str:
-    """A date line ("2023年12月15日") or an imprint ("…2022年11月18日印发"), as ISO."""
+    """A date line ("2023年12月15日", "二〇〇五年六月十一日") or an imprint ("…2022年11月18日印发"), as ISO."""
     for marks in _ISSUE_MARKS:
         for line in lines:
-            if line.strip().endswith(marks) and (match := _DATE.search(line)):
-                year, month, day = match.groups()
-                return f"{year}-{int(month):02d}-{int(day):02d}"
+            if line.strip().endswith(marks) and (date := _iso_date(line)):
+                return date
     return ""
 
 
-def _region(name: str) -> str:
-    match = _REGION.match(name)
-    return match.group(1) if match else ""
+def _signature_date(text: str) -> str:
+    """The first line that is only a date: the signature of a notice whose body comes before it."""
+    return next((date for line in text.split("\n") if _DATE_LINE.fullmatch(line.strip()) and (date := _iso_date(line))), "")
+
+
+def _iso_date(line: str) -> str:
+    if match := _DATE.search(line):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _CN_DATE.search(line):
+        year, month, day = (chinese_to_int(part) or 0 for part in match.groups())
+    else:
+        return ""
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""

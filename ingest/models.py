@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
 
@@ -43,10 +43,24 @@ class DocumentMeta:
     title: str = ""
     short_name: str = ""
     doc_number: str = ""  # 文号, e.g. 赤政办发〔2023〕61号
-    issuer: str = ""  # 发文机关
+    issuers: list[str] = field(default_factory=list)  # 发文机关, each body of a joint document
     date: str = ""  # ISO date, or "" when the document does not say
-    region: str = ""
-    level: str = ""
+    region: str = ""  # 全国, 内蒙古自治区, 赤峰市, 广州市天河区
+    region_code: str = ""  # its six-digit division code (ingest.places), "" for 全国 or unknown
+    level: str = ""  # 国家, 部委, 省, 市 or 区县 (ingest.places.LEVELS)
+
+    @property
+    def issuer(self) -> str:
+        """The issuers as one line, as a citation prints them."""
+        return "、".join(self.issuers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "issuer": self.issuer}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentMeta:
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 @dataclass
@@ -84,12 +98,12 @@ class Document:
         return by_path
 
     def to_dict(self) -> dict[str, Any]:
-        return {"meta": asdict(self.meta), "text": self.text, "clauses": [asdict(c) for c in self.clauses],
+        return {"meta": self.meta.to_dict(), "text": self.text, "clauses": [asdict(c) for c in self.clauses],
                 "content_hash": self.content_hash}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        return cls(meta=DocumentMeta(**data["meta"]), text=data["text"],
+        return cls(meta=DocumentMeta.from_dict(data["meta"]), text=data["text"],
                    clauses=[Clause(**c) for c in data["clauses"]], content_hash=data["content_hash"])
 
 

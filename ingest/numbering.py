@@ -19,6 +19,7 @@ class Scheme:
     rank: int  # lower ranks enclose higher ones
     pattern: re.Pattern[str]
     label_format: str  # "{}" receives the number as written
+    whole_path: bool = False  # the number states the item's whole path (1.2.1), not only its own place
 
 
 SCHEMES = (
@@ -32,6 +33,22 @@ SCHEMES = (
 _DECIMAL = SCHEMES[4]
 # What follows a number that is not a heading: "一、二级", "1、3年", "（一）的规定".
 NOT_HEADING_NEXT = re.compile(rf"^(?:[{_CN}\d]|的|规定|年|月|日|号|个|项|%|倍)")
+
+
+# Decimal outline numbering (预案, 规划, 标准): "1　总则", "1.2　等级划分", "1.2.1　国家级…" (the space is
+# gone after normalising). The number is the item's path and its depth the rank. "1.5倍" reads the same:
+# the clause tree takes one only where the outline expects it.
+_OUTLINE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){0,3})(?=[^\s\d.．%％])")
+_OUTLINE_SCHEMES = tuple(Scheme(depth, _OUTLINE, "{}", whole_path=True) for depth in range(4))
+
+
+def match_outline(line: str) -> tuple[Scheme, re.Match[str], list[int]] | None:
+    """(scheme, match, its numbers) for a line that may start a decimal outline item: 1.2.1 → [1, 2, 1]."""
+    match = _OUTLINE.match(line)
+    if match is None:
+        return None
+    numbers = [int(part) for part in re.split("[.．]", match.group(1))]
+    return _OUTLINE_SCHEMES[len(numbers) - 1], match, numbers
 
 
 # Never a heading number: "（一）的规定", "第五条规定的情形".

@@ -47,6 +47,7 @@ def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
     groups = _groups(pairs[: len(findings.answering)])
     also = _groups(pairs[len(findings.answering):])
     missing = [_no_provision(documents[d], intent.topic) for d in findings.missing]
+    missing += [f"现有文件中没有关于{escape_markdown(place)}的文件。" for place in intent.missing_places]
     labels = _labels(documents, [e.doc_id for e in supporting] + findings.missing)
     if not groups:
         related = [Citation.of(n, documents[e.doc_id], e.clause, e.sentence.strip(), related_only=True)

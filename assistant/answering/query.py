@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ingest.models import DocumentMeta
+from ingest.places import NATIONWIDE, Mention, Place, gazetteer
 
 _COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
 _LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几份|哪些方案|各地")
@@ -25,7 +26,6 @@ _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
 _TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
-_PARENT_LEVELS = ("自治区", "省")
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {
     "农村的房子": "农房", "农村房子": "农房", "农民的房子": "农房", "新房子": "商品房", "精装修": "全装修", "精装": "全装修",
@@ -56,6 +56,7 @@ class QueryIntent:
     years: list[str] = field(default_factory=list)
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
+    missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
 
 
 class QueryAnalyser:
@@ -66,7 +67,11 @@ class QueryAnalyser:
         for meta in documents:
             for alias in document_aliases(meta):
                 self._aliases.setdefault(alias, []).append(meta.doc_id)
-        self._levels = {meta.doc_id: meta.level for meta in documents}
+        if any(meta.level == "区县" and meta.region.endswith("区") for meta in documents):
+            self._aliases.pop("全区", None)  # a district's documents say 全区 of the district too
+        self._places = {meta.doc_id: place for meta in documents if (place := gazetteer().by_code.get(meta.region_code))}
+        # with a document of unknown place, any place might be covered: none is said to be missing
+        self._all_placed = all(meta.doc_id in self._places or meta.region == NATIONWIDE for meta in documents)
         # longest first, so 阿拉善盟 wins over 阿拉善
         self._pattern = re.compile("|".join(re.escape(a) for a in sorted(self._aliases, key=len, reverse=True))) \
             if self._aliases else None
@@ -94,6 +99,7 @@ class QueryAnalyser:
             years=_YEAR.findall(question) or (_YEAR.findall(previous) if follow_up else []),
             clause_reference=_clause_reference(question) if follow_up else None,
             topic=self.topic(text),
+            missing_places=self.uncovered_places(question),
         )
 
     def named_documents(self, text: str) -> list[str]:
@@ -104,11 +110,34 @@ class QueryAnalyser:
         found: list[str] = []
         for i, match in enumerate(matches):
             doc_ids = self._aliases[match.group()]
-            followed_by_child = i + 1 < len(matches) and matches[i + 1].start() == match.end()
-            if followed_by_child and all(self._levels[d] in _PARENT_LEVELS for d in doc_ids):
+            child = self._aliases[matches[i + 1].group()] if i + 1 < len(matches) and matches[i + 1].start() == match.end() else []
+            if child and all(self._encloses(d, c) for d in doc_ids for c in child):
                 continue  # "内蒙古自治区阿拉善盟": the parent region only locates the child
             found.extend(d for d in doc_ids if d not in found)
         return found
+
+    def uncovered_places(self, text: str) -> list[str]:
+        """Places the text names (any 省, 市 or 县 of China) that no document is about: not the place of a
+        document, nor inside a city or county that has one. 呼伦贝尔 is uncovered by a 自治区 plan: asked
+        about 呼伦贝尔, no figure of the 自治区 or of 赤峰 is its answer."""
+        if not self._all_placed:
+            return []
+        named = [match.span() for match in self._pattern.finditer(text)] if self._pattern else []
+        uncovered: list[Mention] = []
+        for mention in gazetteer().mentions(text):
+            if self._covered(mention.place) or any(start <= mention.start and mention.end <= end for start, end in named):
+                continue
+            if uncovered and uncovered[-1].end == mention.start and mention.place.within(uncovered[-1].place):
+                mention = replace(mention, text=uncovered.pop().text + mention.text)  # 北京市朝阳区 is one place
+            uncovered.append(mention)
+        return list(dict.fromkeys(m.text for m in uncovered))
+
+    def _covered(self, place: Place) -> bool:
+        return any(own.within(place) or (place.within(own) and own.rank != "省") for own in self._places.values())
+
+    def _encloses(self, parent: str, child: str) -> bool:
+        outer, inner = self._places.get(parent), self._places.get(child)
+        return outer is not None and inner is not None and inner != outer and inner.within(outer)
 
     def topic(self, text: str) -> str:
         """What the question is about, as a phrase: "济宁县城新建住宅最高不超过几层？" → "县城新建住宅最高不超过几层"."""
@@ -132,19 +161,17 @@ class QueryAnalyser:
 
 
 def document_aliases(meta: DocumentMeta) -> set[str]:
-    """Ways a user names a document: region (赤峰市/赤峰), short name, 文号, title; 自治区/全区 for
-    the autonomous-region document, 阿盟/全盟 for a 盟."""
-    region = meta.region
+    """Ways a user names a document: its region and the place's short names (赤峰市/赤峰), short name,
+    文号, title; 自治区/全区 for an autonomous region's document, 阿盟/全盟 for a 盟's."""
+    region = meta.region if meta.region != NATIONWIDE else ""
     names = {region, meta.short_name, meta.doc_number, meta.title}
-    base = re.sub("(自治区|省|市|盟|州|地区|县|旗)$", "", region)
-    if len(base) >= 2:
-        names.add(base)
+    if place := gazetteer().by_code.get(meta.region_code):
+        names |= {place.name, *gazetteer().short_names(place)}
     if region.endswith("自治区"):
         names |= {"自治区", "全区"}
-    if region.endswith("盟") and region:
+    if region.endswith("盟"):
         names |= {region[0] + "盟", "全盟"}
     return {name for name in names if name and len(name) >= 2}
-
 
 def _previous_question(history: Sequence[dict[str, Any]]) -> str:
     """The question the conversation is about: as the last answer understood it (a follow-up already

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
-from ingest.models import Chunk
+from ingest.models import Chunk, DocumentMeta
+from ingest.places import gazetteer, normalise_level
 from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
 
@@ -55,10 +56,19 @@ class HybridRetriever:
         return [Hit(self.index.chunks[p], score, keyword_ranks.get(p), vector_ranks.get(p)) for p, score in best]
 
     def documents_matching(self, regions: Collection[str] = (), levels: Collection[str] = ()) -> set[str]:
-        """Ids of the documents of the given regions and/or levels (a filter for callers)."""
+        """Ids of the documents of the given regions (a place includes the places inside it: 内蒙古 takes
+        赤峰市's documents too) and/or levels (any usual name: 自治区 is 省, 盟市 is 市)."""
+        wanted_levels = {normalise_level(level) for level in levels}
         return {doc_id for doc_id, document in self.index.documents.items()
-                if (not regions or document.meta.region in regions) and (not levels or document.meta.level in levels)}
+                if (not regions or any(_in_region(document.meta, region) for region in regions))
+                and (not levels or document.meta.level in wanted_levels)}
 
+
+def _in_region(meta: DocumentMeta, region: str) -> bool:
+    if meta.region == region:
+        return True
+    place, own = gazetteer().locate(region), gazetteer().by_code.get(meta.region_code)
+    return place is not None and own is not None and own.within(place)
 
 def _ranks(scores: np.ndarray, positions: np.ndarray, depth: int, positive_only: bool) -> dict[int, int]:
     """Rank (0 = best) of the `depth` best candidates among `scores`, keyed by chunk position; ties go to

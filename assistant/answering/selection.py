@@ -15,6 +15,7 @@ from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryIntent
 from assistant.answering.retrieval import Hit, HybridRetriever
 from assistant.text.numbers import quantities
+from ingest.places import NATIONWIDE, gazetteer
 
 
 @dataclass
@@ -25,6 +26,11 @@ class Findings:
     missing: list[str] = field(default_factory=list)  # named documents without such a provision
     related: list[Evidence] = field(default_factory=list)  # closest clauses, when nothing answers
     hits: list[Hit] = field(default_factory=list)  # everything retrieved, best first
+
+    @property
+    def only_uncovered_places(self) -> bool:
+        """The question is about places no document covers (and nothing else it names answers)."""
+        return bool(self.intent.missing_places) and not self.answering and not self.intent.doc_ids
 
 
 class EvidenceSelector:
@@ -53,8 +59,11 @@ class EvidenceSelector:
         """What the documents in `scope` (all when None) say about the question."""
         intent, scope = self._many_named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
-        per_document = self.candidates(intent, scope)
         terms = self.finder.terms(intent, self.names)
+        if intent.missing_places and not named:  # no other place's figure answers for this one
+            enclosing = self._enclosing(intent, scope)
+            return Findings(intent=intent, related=self._related(intent, terms, set(), enclosing) if enclosing else [])
+        per_document = self.candidates(intent, scope)
         answering = [e for hits in per_document.values() for e in self._answering(self.finder.ranked(hits, intent, terms), intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
         if named:
@@ -79,6 +88,15 @@ class EvidenceSelector:
         per_document = self._by_document(hits)
         found = [ranked[0] for hits in per_document.values() if (ranked := self.finder.ranked(hits, intent, terms))]
         return sorted(found, key=lambda e: -e.coverage)[:self.policy.related_shown]
+
+    def _enclosing(self, intent: QueryIntent, scope: Collection[str] | None) -> list[str]:
+        """The documents that apply to the uncovered places all the same: those of the places that
+        enclose them (the 自治区 of 呼伦贝尔) and nationwide ones. Their clauses are shown as context only."""
+        places = [place for name in intent.missing_places if (place := gazetteer().locate(name))]
+        metas = {doc_id: document.meta for doc_id, document in self.retriever.index.documents.items()}
+        return [doc_id for doc_id, meta in metas.items() if (scope is None or doc_id in scope)
+                and (meta.region == NATIONWIDE or ((own := gazetteer().by_code.get(meta.region_code)) is not None
+                                                   and all(p.within(own) for p in places)))]
 
     def _many_named_as_scope(self, intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
         """A place with many documents (a city with a dozen plans): they bound one search, like a

@@ -83,7 +83,9 @@ class PolicyAssistant:
         findings = self.selector.find(intent, scope=scope)
         found = time.perf_counter()
         answer, notice, streamed = None, "", False
-        if mode != "extractive" and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
+        # A place no document covers is answered as such, by rule: no model may fill it with a neighbour's figure.
+        use_llm = mode != "extractive" and not findings.only_uncovered_places
+        if use_llm and self.llm is not None and (mode == "llm" or time.monotonic() >= self._llm_resting_until):
             try:
                 for event in self.llm.stream(question, history, findings):
                     if isinstance(event, Answer):
@@ -96,7 +98,7 @@ class PolicyAssistant:
                 notice = f"{error}，已改用原文摘录回答。"
             except AnswerRejectedError as error:
                 notice = f"大模型的回答未通过出处核验（{error}），已改用原文摘录回答。"
-        elif mode == "llm":
+        elif mode == "llm" and self.llm is None:
             notice = "未配置大模型（POLICY_LLM_BASE_URL、POLICY_LLM_MODEL），已使用原文摘录回答。"
         if answer is None:
             answer = compose(findings, self.documents)

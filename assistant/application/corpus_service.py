@@ -18,7 +18,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.application.assistant_service import PolicyAssistant
@@ -195,9 +195,9 @@ class CorpusService:
             self.jobs.save(job)
             if job.kind == "add":
                 change = self.add_files([self._upload_path(job)], progress, lambda: self.jobs.check_cancelled(job))
-                job.document, job.replaced = asdict(change.added[0]), change.replaced
+                job.document, job.replaced = change.added[0].to_dict(), change.replaced
             else:
-                job.document = asdict(self.remove(job.target, progress))
+                job.document = self.remove(job.target, progress).to_dict()
             self._finish(job, "done", "已完成。")
         except JobCancelledError:
             self._finish(job, "cancelled", "已取消；文档库未改动。", "cancelled")

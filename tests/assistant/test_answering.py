@@ -41,6 +41,13 @@ def test_named_region_without_the_provision_abstains_and_borrows_no_figure(assis
     assert answer.answer.index("未对") < answer.answer.index("仅供参考")
 
 
+def test_a_place_without_documents_is_named_and_no_other_place_answers(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("呼伦贝尔县城新建住宅最高几层")
+    assert not answer.answerable and answer.answer.startswith("**答：** 现有文件中没有关于呼伦贝尔的文件。")
+    # only the 自治区 plan, which applies there too, is shown, and only as context
+    assert answer.citations and all(c.related_only and c.doc_id == INNER for c in answer.citations)
+
+
 def test_comparison_cites_every_named_document(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("赤峰和通辽的城镇燃气普及率目标有什么不同")
     assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}
@@ -107,3 +114,5 @@ def test_region_and_level_filters(assistant: PolicyAssistant) -> None:
     assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}
     with pytest.raises(QuestionError, match="没有符合筛选条件"):
         assistant.ask("县城新建住宅最高几层", regions=["上海市"])
+    answer = assistant.ask("县城新建住宅最高几层", regions=["内蒙古"], levels=["盟市"])  # a region includes its cities
+    assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO, ALXA}

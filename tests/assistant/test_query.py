@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answering.query import QueryAnalyser
@@ -69,3 +71,21 @@ def test_clause_reference_only_in_a_conversation(analyser: QueryAnalyser) -> Non
     history = [{"role": "user", "content": "县城新建住宅最高几层"}]
     assert analyser.analyse("第二条具体怎么说？", history).clause_reference == 2
     assert analyser.analyse("第二条具体怎么说？").clause_reference is None
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("呼伦贝尔县城新建住宅最高几层", ["呼伦贝尔"]),  # the 自治区 plan is not a 呼伦贝尔 document
+    ("北京市朝阳区的清洁取暖率", ["北京市朝阳区"]),
+    ("赤峰和鄂尔多斯的燃气普及率", ["鄂尔多斯"]),
+    ("额济纳旗的绿地率", []),  # inside 阿拉善盟, which has a document
+    ("内蒙古的清洁取暖率", []),
+    ("城区绿化覆盖率", []),
+], ids=["city-under-covered-province", "county-with-city", "one-of-two", "banner-of-covered-league", "province", "ordinary-word"])
+def test_places_no_document_covers(analyser: QueryAnalyser, question: str, missing: list[str]) -> None:
+    assert analyser.analyse(question).missing_places == missing
+
+
+def test_no_place_is_missing_while_a_document_has_no_known_place(corpus_documents: dict[str, Document]) -> None:
+    metas = [d.meta for d in corpus_documents.values()]
+    unplaced = replace(metas[0], doc_id="unplaced", region="", region_code="", level="")
+    assert QueryAnalyser([*metas, unplaced]).analyse("呼伦贝尔县城新建住宅最高几层").missing_places == []

@@ -48,8 +48,8 @@ class AskRequest(BaseModel):
     mode: Mode | None = Field(None, description="回答方式，默认取服务配置")
     history: list[Message] = Field(default_factory=list, max_length=40, description="此前的对话，用于追问")
     documents: list[str] | None = Field(None, description="只在这些文档中查找（doc_id）")
-    regions: list[str] = Field(default_factory=list, description="只在这些地区的文档中查找，如 赤峰市")
-    levels: list[str] = Field(default_factory=list, description="只在这些层级的文档中查找，如 自治区、盟市")
+    regions: list[str] = Field(default_factory=list, description="只在这些地区的文档中查找，如 赤峰市；省或自治区包括其下各市县的文档")
+    levels: list[str] = Field(default_factory=list, description="只在这些层级的文档中查找：国家、部委、省、市、区县（也认 自治区、盟市、旗县）")
 
 
 def ask_events(corpus: CorpusDep, request: AskRequest) -> Iterator[str | Answer]:
@@ -87,7 +87,7 @@ def ask_stream(request: AskRequest, corpus: CorpusDep) -> StreamingResponse:
 @router.get("/api/documents", dependencies=[Reader], tags=["文档"])
 def list_documents(corpus: CorpusDep) -> list[dict[str, Any]]:
     """全部文档的元数据（标题、文号、发文机关、日期、地区、层级、条款数）。"""
-    return [{**asdict(d.meta), "clauses": len(d.clauses)} for d in corpus.assistant.index.documents.values()]
+    return [{**d.meta.to_dict(), "clauses": len(d.clauses)} for d in corpus.assistant.index.documents.values()]
 
 
 @router.get("/api/documents/{doc_id}", dependencies=[Reader], tags=["文档"])
@@ -95,7 +95,7 @@ def get_document(doc_id: str, corpus: CorpusDep) -> dict[str, Any]:
     """一份文档的元数据和条款树（每个条款的路径、标题、上级条款、层级、责任单位）。"""
     document = _document(corpus, doc_id)
     clauses = [{key: value for key, value in asdict(c).items() if key != "text"} for c in document.clauses]
-    return {**asdict(document.meta), "clauses": clauses}
+    return {**document.meta.to_dict(), "clauses": clauses}
 
 
 @router.get("/api/documents/{doc_id}/clauses/{path:path}", dependencies=[Reader], tags=["文档"])
@@ -105,7 +105,7 @@ def get_clause(doc_id: str, path: str, corpus: CorpusDep) -> dict[str, Any]:
     clause = document.clause(path)
     if clause is None:
         raise ApiError(404, "unknown_clause", f"文档“{doc_id}”中没有条款“{path}”。")
-    return {"document": asdict(document.meta), **asdict(clause)}
+    return {"document": document.meta.to_dict(), **asdict(clause)}
 
 
 @router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202)
