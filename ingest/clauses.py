@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from ingest.models import Clause
 from ingest.normalize import NormalisedText
-from ingest.numbering import Scheme, match_doubtful_heading, match_heading, match_outline, to_int
+from ingest.numbering import Scheme, int_to_chinese, match_doubtful_heading, match_heading, match_outline, to_int
 from ingest.tables import TableRow
-from ingest.units import parse_units
+from ingest.units import lead_convention, parse_units, unit_list_text
 
 _APPENDIX = re.compile(r"^附件(\d*|[一二三四五六七八九十]*)(?:[:：]|$)")
 _BACK_MATTER = re.compile(r"^(?:抄送|主送|抄报)[:：]|^.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
+_LIST_LOOKAHEAD = 12  # paragraphs: how far an item's next sibling is looked for after a paragraph
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 _CONTENTS = re.compile(r"^目\s*录[:：]?$")
 _CONTENTS_ENTRY_MAX = 40  # characters: longer is a paragraph, not an entry of a 目录
 _PREAMBLE_MIN_CHARS = 30  # shorter preamble lines (titles, dates) join the paragraph after them
@@ -55,6 +57,7 @@ class _TreeBuilder:
         self.in_back_matter = False
         self.by_path: dict[str, Clause] = {}  # the first clause of each path, found without a scan
         self.next_paragraph = ""
+        self.upcoming: list[str] = []  # the paragraphs after the one being read, a few
         self.outline_top = 0  # the last top-level item of a decimal outline (1, 2, …), 0 before one
         self.contents: str | None = None  # in a 目录: its first entry, which the body repeats ("" before it)
 
@@ -62,14 +65,16 @@ class _TreeBuilder:
         offset = 0
         paragraphs = self.text.split("\n")
         for i, paragraph in enumerate(paragraphs):
-            self.next_paragraph = next((p for p in paragraphs[i + 1:i + 4] if p), "")  # for doubtful numbers only
+            self.upcoming = paragraphs[i + 1:i + 1 + _LIST_LOOKAHEAD]
+            self.next_paragraph = next((p for p in self.upcoming[:3] if p), "")  # for doubtful numbers only
             self._take(paragraph, offset, offset + len(paragraph))
             offset += len(paragraph) + 1
         self._close_preamble()
+        convention = lead_convention(self.text)
         for clause in self.clauses:
             clause.text = self.text[clause.start:clause.end]  # once: `_extend` only moves the end
             if clause.kind == "clause":
-                units = parse_units(clause.text)
+                units = parse_units(clause.text, convention)
                 clause.units, clause.lead_units = units.units, units.lead_units
         return self.clauses
 
@@ -88,6 +93,8 @@ class _TreeBuilder:
             self._open(*heading, paragraph=paragraph, start=start, end=end)
         elif self.current is not None and self.current.kind == "table_row":
             self._table_note(paragraph, start, end)
+        elif (parent := self._list_ended(paragraph)) is not None:
+            self._continuation(parent, paragraph, start, end)
         else:
             self._plain(start, end)
 
@@ -200,6 +207,38 @@ class _TreeBuilder:
 
     # --- other kinds of paragraph -------------------------------------------------------------
 
+    def _list_ended(self, paragraph: str) -> _Open | None:
+        """The clause a paragraph after a list goes back to: "第五条 …下列材料：（一）…；（二）…。" and then
+        "申请人应当…" is the 条's next 款, not part of （二）. A list has ended when the last item was a
+        single paragraph, the list was introduced ("…：", or it is the 项 of a 条), and what follows
+        this paragraph is not the list's next item. A paragraph that opens a list of its own ("…：")
+        stays with its item."""
+        if len(self.stack) < 2 or self.current is not self.stack[-1].clause or paragraph.endswith(("：", ":")):
+            return None
+        item, parent = self.stack[-1], self.stack[-2]
+        if item.has_children or "\n" in self.text[item.clause.start:item.clause.end]:
+            return None
+        own = self.text[parent.clause.start:parent.clause.end].rstrip()
+        if not (own.endswith(("：", ":")) or _ARTICLE.fullmatch(parent.clause.label)):
+            return None
+        following = next((found for p in self.upcoming[:_LIST_LOOKAHEAD] if (found := match_heading(p))), None)
+        next_item = following is not None and following[0].rank == item.rank and to_int(following[1].group(1)) == item.number + 1
+        return None if next_item else parent
+
+    def _continuation(self, parent: _Open, paragraph: str, start: int, end: int) -> None:
+        """A paragraph of `parent` after its list: the 条's next 款 (第二十五条第二款), else "续"."""
+        while self.stack[-1] is not parent:
+            self.stack.pop()
+        siblings = sum(1 for c in self.clauses if c.parent_path == parent.clause.path and c.label.endswith(("款", "续")))
+        if _ARTICLE.fullmatch(parent.clause.label):
+            own = self.text[parent.clause.start:parent.clause.end].count("\n") + 1
+            label = f"第{int_to_chinese(own + siblings + 1)}款"
+        else:
+            label = "续" if not siblings else f"续{siblings + 1}"
+        clause = Clause(path=parent.clause.path + label, label=label, heading=_heading_text(paragraph), text=paragraph,
+                        start=start, end=end, parent_path=parent.clause.path, depth=len(self.stack))
+        self._add(clause)
+
     def _appendix(self, paragraph: str, start: int, end: int) -> None:
         self._close_preamble()
         number = _APPENDIX.match(paragraph).group(1)  # type: ignore[union-attr]
@@ -287,14 +326,15 @@ class _TreeBuilder:
 
 
 def _heading_text(rest: str) -> str:
-    """The words a heading line names itself by: up to the first 。 (or a short whole line)."""
+    """The words a heading line names itself by: up to the first 。 or an early ：, or a short whole
+    line; a responsibility list closing it ("科技创新政策（由市科技局牵头实施）") is not part of its name."""
     rest = rest.strip()
-    if "。" in rest:
-        return rest.split("。")[0][:60]
-    colon = re.search("[:：]", rest)
-    if colon and colon.start() <= 30:
+    colon, period = re.search("[:：]", rest), rest.find("。")
+    if colon and colon.start() <= 30 and (period < 0 or colon.start() < period):
         return rest[: colon.start()]
-    return rest[:60]
+    heading = rest.split("。")[0][:60]
+    units = unit_list_text(heading)
+    return heading.removesuffix(units).strip() if units and heading.endswith(units) and heading != units else heading
 
 
 def _row_heading(row: TableRow) -> str:

@@ -42,6 +42,7 @@ _TEXTLIKE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MIN_TITLE_CHARS = 6
 _BLOCKS = ["p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
            "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center"]
 _MAIN_SHARE = 0.9  # a child holding this share of a page element's Chinese text is where the content is
@@ -210,6 +211,7 @@ def _html_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
+    page_title = soup.title.get_text(strip=True) if soup.title is not None else ""
     for element in soup(["script", "style", "noscript", "head", "nav", "header", "footer", "aside", "form"]):
         element.decompose()
     for block in soup.find_all(_BLOCKS):  # line breaks where the page breaks lines, none inside "<b>第一条</b>为…"
@@ -217,9 +219,17 @@ def _html_text(html: str) -> str:
         block.insert_after("\n")
     root = soup.body or soup
     main = _main_content(root)
-    title = root.find("h1")
-    heading = title.get_text(strip=True) if title is not None and title not in main.descendants else ""
+    heading = _document_heading(root, main, page_title)
     return (heading + "\n" if heading and heading not in main.get_text() else "") + main.get_text()
+
+
+def _document_heading(root: Any, main: Any, page_title: str) -> str:
+    """The document's title printed above the content: the h1 the page's <title> begins with ("X | 某某县人民
+    政府"); a site's logo is an h1 too. Without a <title>, the first h1."""
+    headings = [h.get_text(strip=True) for h in root.find_all("h1") if h not in main.descendants]
+    if page_title:
+        return next((h for h in headings if len(h) >= _MIN_TITLE_CHARS and page_title.startswith(h)), "")
+    return headings[0] if headings else ""
 
 
 def _main_content(element: Any) -> Any:

@@ -35,10 +35,10 @@ _ORDER = re.compile(r"(?P<number>(?:中华人民共和国)?(?P<issuer>[\u4e00-\u
 # How a line dates the document's issue; a date a 条例 was only adopted ("…会议通过") counts when no other is given.
 _ISSUE_MARKS = (("日", "日印发", "公布", "发布"), ("通过",))
 _TITLE_ENDINGS = ("方案", "办法", "意见", "规划", "细则", "规定", "措施", "计划", "纲要", "条例", "通知", "决定", "预案", "函",
-                  "批复", "公告", "决议", "导则", "指引", "指南", "清单", "要点")
+                  "批复", "公告", "公报", "决议", "导则", "指引", "指南", "清单", "要点")
 _DOC_NUMBER_AFTER_TITLE = re.compile(rf"(?:{'|'.join(_TITLE_ENDINGS)})[（(]{_DOC_NUMBER.pattern}[）)]$")
 _ISSUER_BEFORE_NOTICE = re.compile(r"^([\u4e00-\u9fff、\s]{3,80}?)关于")
-_ORG_ENDINGS = ("办公室", "办公厅", "人民政府", "行政公署", "委员会", "局", "厅", "委", "国务院", "部", "人民银行")
+_ORG_ENDINGS = ("办公室", "办公厅", "人民政府", "行政公署", "委员会", "局", "厅", "委", "国务院", "部", "人民银行", "队", "中心", "院", "会")
 # "北京市第十六届人民代表大会常务委员会第六次会议通过", "景宁畲族自治县八届人大四次会议通过": a 条例 is issued by the
 # 人大 (or its 常委会) that adopted it — not by one that only approved it (…会议批准).
 _LEGISLATURE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,20}?)第?[一二三四五六七八九十]+届"
@@ -47,6 +47,7 @@ _LEGISLATURE_NAMES = {"人大常委会": "人民代表大会常务委员会", "�
 _ISSUER_SEPARATORS = re.compile(r"[、，,\s\u3000]+")
 _CENTRAL = ("国务院", "中共中央", "中央", "全国人民代表大会")  # level 国家; other central bodies are 部委
 _MINISTRY_STARTS = ("国家", "中国", "最高人民")
+_BODY_STARTS = ("国家", "中共", "中国", "共青团", "国务院")
 
 def extract_meta(doc_id: str, source_file: str, text: str, clauses: list[Clause],
                  overrides: dict[str, Any] | None = None) -> DocumentMeta:
@@ -142,6 +143,7 @@ def _title_lines(lines: list[str]) -> list[str]:
 
 def _title_start(line: str) -> bool:
     return (len(line) <= 40 and not line.endswith(_TITLE_ENDINGS) and not re.search(r"[，。：；:;！？]|\d", line)
+            and not _CN_DATE.search(line)
             and not line.endswith(("》的通知", "》", "）", ")")))  # "（此件公开发布）" is a remark, not a title's start
 
 
@@ -181,9 +183,28 @@ def _issuers(lines: list[str]) -> list[str]:
 
 
 def _split_issuers(text: str) -> list[str]:
-    """The bodies in "甲、乙" or "甲 乙" — only if every part is a body (ends like one)."""
-    parts = [part for part in _ISSUER_SEPARATORS.split(text.strip()) if part]
+    """The bodies in "甲、乙", "甲 乙" or "甲乙" run together — only if every part is a body (ends like one)."""
+    parts = [body for part in _ISSUER_SEPARATORS.split(text.strip()) if part for body in _run_together(part)]
     return parts if parts and all(part.endswith(_ORG_ENDINGS) for part in parts) else []
+
+
+def _run_together(text: str) -> list[str]:
+    """"万载县统计局国家统计局万载调查队" (spaces lost beside Chinese) → the two bodies: a body ends, and the
+    next begins with a place or a national prefix. A national body followed by a place is one body, its
+    local office: 国家金融监督管理总局重庆监管局, 国家统计局万载调查队."""
+    for i in range(2, len(text) - 2):
+        rest = text[i:]
+        local_office = text.startswith(_BODY_STARTS) and not rest.startswith(_BODY_STARTS)
+        if text[:i].endswith(_ORG_ENDINGS) and rest.endswith(_ORG_ENDINGS) and _starts_a_body(rest) and not local_office:
+            return [text[:i], *_run_together(rest)]
+    return [text]
+
+
+def _starts_a_body(text: str) -> bool:
+    if text.startswith(_BODY_STARTS):
+        return True
+    mentions = gazetteer().mentions(text[:12])
+    return bool(mentions) and mentions[0].start == 0
 
 
 def _place_named(issuers: list[str], title: str) -> Place | None:

@@ -29,7 +29,11 @@ _CJK = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t]+")
 _SENTENCE_END = ("。", "！", "？", "；", "：")
+_CLOSING_BRACKETS = ("）", ")", "]", "］", "】")  # a task's unit list: "…[市体育局，各区政府]" then the next heading
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _BLOCK_STARTS = ("抄送", "主送", "附件")
+_GB2312_ROW3_AS_YI = ("\ua3a1", "\ua3fe")  # GB2312 A3A1–A3FE: the full-width forms ！ … ～
+_FONT_MAPPING_REPAIRS = {cp: chr(0xFF01 + cp - 0xA3A1) for cp in range(0xA3A1, 0xA3FF)} | {0xA3AE: "。", ord("«"): "《", ord("»"): "》"}
 
 
 @dataclass
@@ -42,7 +46,8 @@ class NormalisedText:
 
 def normalise(raw: str) -> NormalisedText:
     """Turn raw extracted text into clean paragraphs; rebuilt table rows are reported by span."""
-    lines = _nfkc_keep_cjk_punctuation(_INVISIBLE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
+    raw = _repair_font_mapping(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = _nfkc_keep_cjk_punctuation(_INVISIBLE.sub("", raw))
     lines = _ARTIFACT.sub("", lines).split("\n")
     paragraphs: list[str] = []
     table_rows: list[TableRow] = []
@@ -60,6 +65,16 @@ def normalise(raw: str) -> NormalisedText:
                 paragraphs.append(paragraph)
                 offset += len(paragraph) + 1
     return NormalisedText(text="\n".join(paragraphs), table_rows=table_rows)
+
+
+def _repair_font_mapping(text: str) -> str:
+    """PDFs typeset with 方正 fonts often map their punctuation to the GB2312 code taken as a code point:
+    "，" comes out as ꎬ (U+A3AC, GB2312 A3AC), "。" as ꎮ, and 《》 as «». Those Yi syllables are the only
+    ones in such a text; a text with other Yi script is real Yi and is left alone."""
+    yi = {ch for ch in text if "\ua000" <= ch <= "\ua4cf"}
+    if not yi or any(not _GB2312_ROW3_AS_YI[0] <= ch <= _GB2312_ROW3_AS_YI[1] for ch in yi):
+        return text
+    return text.translate(_FONT_MAPPING_REPAIRS)
 
 
 def clean_line(line: str) -> str:
@@ -92,10 +107,15 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def _join_wrapped(parts: list[str]) -> str:
     """Join cleaned lines in one pass (re-cleaning per line was quadratic in a long paragraph).
 
-    Cleaned lines are stripped and have no space beside Chinese, so each joining space is the only
-    one clean_line can change: it goes when a Chinese character touches it, as it did line by line.
+    Cleaned lines are stripped and have no space beside Chinese, so joining them without a space
+    changes nothing clean_line would have kept, except that a figure cut by the page stays one figure.
     """
-    return parts[0] if len(parts) == 1 else clean_line(" ".join(parts))
+    if len(parts) == 1:
+        return parts[0]
+    joined = parts[0]
+    for part in parts[1:]:  # a space only between two words of Latin script: "0.⏎1%" is 0.1%
+        joined += (" " if _LATIN_LETTER.match(joined[-1]) and _LATIN_LETTER.match(part[0]) else "") + part
+    return clean_line(joined)
 
 
 def display_width(text: str) -> int:
@@ -124,4 +144,4 @@ def _wrapped_mid_paragraph(line: str, next_line: str, wrap_width: float) -> bool
     if line.endswith(_SENTENCE_END) or display_width(line) < 0.85 * wrap_width:
         return False
     opens_block = match_heading(next_line) is not None or next_line.startswith(_BLOCK_STARTS)
-    return not (line.endswith(("）", ")")) and opens_block)
+    return not (line.endswith(_CLOSING_BRACKETS) and opens_block)

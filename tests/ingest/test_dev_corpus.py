@@ -1,79 +1,38 @@
 """The parser on real documents it was not written for (eval/corpora/dev/), against an oracle written
-by reading them: every numbered item found, under the right parents."""
+by reading them (eval/parsing.py scores them; `python -m eval.parsing` prints the table)."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pytest
 
-from ingest.models import Clause, Document
-from ingest.normalize import normalise
-from ingest.pipeline import parse_file
-
-DEV = Path(__file__).resolve().parents[2] / "eval" / "corpora" / "dev"
-ORACLES = sorted((DEV / "expected").glob("*.json"))
+from eval.parsing import DocumentScore, oracles, score, totals
 
 
-def _number(written: str) -> str:
-    """A number as printed ("（一）", "1.", "第三条", "一、") compared without its punctuation."""
-    return re.sub(r"[、.．\s（）()]", "", normalise(written).text) if written else ""
+@pytest.fixture(scope="module")
+def scores() -> list[DocumentScore]:
+    return [score(oracle) for oracle in oracles()]
 
 
-def _found(clauses: list[Clause], after: int, item: dict) -> int | None:
-    """Where the item is among the clauses, searching on from the previous item (items are in document order)."""
-    start = normalise(item["starts_with"]).text[:8]
-    return next((i for i in range(after, len(clauses)) if _number(clauses[i].label) == _number(item["number"])
-                 and (start in clauses[i].text[:60] or start in clauses[i].heading)), None)
+def test_the_development_corpus_is_varied_enough() -> None:
+    files = {oracle.name.removesuffix(".json") for oracle in oracles()}
+    assert len(files) >= 20 and {Path(f).suffix for f in files} >= {".txt", ".pdf", ".html"}
 
 
-def _parents(document: Document, clause: Clause) -> list[str]:
-    chain, node = [], clause
-    while node.parent_path and (node := document.clause(node.parent_path)) is not None:
-        chain.insert(0, _number(node.label))
-    return chain
+def test_numbered_items_are_found_with_their_parents_and_headings(scores: list[DocumentScore]) -> None:
+    total = totals(scores)
+    assert total.placed / total.items >= 0.98, [(s.file, s.misplaced[:3]) for s in scores if s.misplaced]  # issue 13's floor
+    assert total.headings_right / total.headings >= 0.98
+    for document in scores:  # no document may collapse while the others carry the total
+        assert document.placed / document.items >= 0.7, (document.file, document.misplaced[:5])
 
 
-@pytest.mark.parametrize("oracle", ORACLES, ids=lambda p: p.stem)
-def test_every_numbered_item_is_found_under_its_parents(oracle: Path) -> None:
-    expected = json.loads(oracle.read_text(encoding="utf-8"))
-    document = parse_file(DEV / expected["file"], 10 * 2**20)
-    items = [item for item in expected["items"] if not item.get("appendix")]
-    clauses = [c for c in document.clauses if c.kind == "clause"]
-    wrong, position = [], 0
-    for item in items:
-        found = _found(clauses, position, item)
-        parents = _parents(document, clauses[found]) if found is not None else None
-        if parents != [_number(p) for p in item["parents"]]:
-            wrong.append((item["number"], item["starts_with"], parents))
-        position = found + 1 if found is not None else position
-    assert not wrong, f"{len(wrong)} of {len(items)} items missing or misplaced: {wrong[:5]}"
+def test_responsible_units_are_read_in_each_documents_own_convention(scores: list[DocumentScore]) -> None:
+    total = totals(scores)
+    assert total.units_right / total.units >= 0.95
 
 
-def _title_matches(parsed: str, printed: str) -> bool:
-    """The printed title, or for a 印发 notice the name of the document it issues (how the project titles
-    one: 《赤峰市…实施方案》, cited with the notice's 文号)."""
-    issued = re.search(r"关于印发(.+)的(?:通知|函)$", printed)
-    return parsed in (printed, issued.group(1).strip("《》") if issued else printed)
-
-
-def test_metadata_is_read_from_the_documents() -> None:
-    fields = wrong = 0
-    misses = []
-    for oracle in ORACLES:
-        expected = json.loads(oracle.read_text(encoding="utf-8"))
-        meta, printed = parse_file(DEV / expected["file"], 10 * 2**20).meta, expected["meta"]
-        checks = {"title": _title_matches(normalise(meta.title).text, normalise(printed["title"]).text),
-                  "doc_number": meta.doc_number == normalise(printed["doc_number"]).text,
-                  "date": meta.date == printed["date"],
-                  "issuers": meta.issuers == printed["issuers"],
-                  "region": meta.region == printed["region"],
-                  "level": meta.level == printed["level"]}
-        fields += len(checks)
-        for name, ok in checks.items():
-            if not ok:
-                wrong += 1
-                misses.append((expected["file"], name, getattr(meta, name)))
-    assert (fields - wrong) / fields >= 0.95, misses  # the floor issue 13 sets; misses listed on failure
+def test_metadata_is_read_from_the_documents(scores: list[DocumentScore]) -> None:
+    total = totals(scores)
+    assert total.meta_right / total.meta_fields >= 0.95, [(s.file, s.meta_wrong) for s in scores if s.meta_wrong]

@@ -36,6 +36,23 @@ def test_a_full_line_closing_a_unit_list_does_not_swallow_the_next_heading() -> 
     assert normalise(raw).text.split("\n")[-1] == "三、统筹城乡基础设施一体化建设"
 
 
+def test_a_figure_the_page_cut_is_one_figure_again() -> None:
+    filler = ["这是一行被排版软件按页宽折断的政策文件正文内容示例文字"] * 12
+    raw = _wrapped_page([*filler[:6], "全市城镇新建民用建筑中绿色建筑面积占比年均提高0.", "1%以上，力争到2025年达到100%。", *filler[6:]])
+    assert "年均提高0.1%以上" in normalise(raw).text
+
+
+def test_a_bracketed_unit_list_closing_a_full_line_does_not_swallow_the_next_heading() -> None:
+    filler = ["这是一行被排版软件按页宽折断的政策文件正文内容示例文字"] * 12
+    raw = _wrapped_page([*filler, "全面推进全国足球发展重点城市建设。[市体育局、市民政局，各区政府]", "二、加大足球发展经费保障力度"])
+    assert normalise(raw).text.split("\n")[-1] == "二、加大足球发展经费保障力度"
+
+
+def test_punctuation_a_founder_font_mapped_to_yi_syllables_is_repaired() -> None:
+    assert normalise("现印发给你们ꎬ请认真贯彻落实ꎮ«若干措施»").text == "现印发给你们，请认真贯彻落实。《若干措施》"
+    assert normalise("ꀀꀁ彝文ꎬ").text == "ꀀꀁ彝文ꎬ"  # real Yi script is left alone
+
+
 def test_paragraph_files_are_not_rejoined() -> None:
     raw = "一、指导思想\n以习近平新时代中国特色社会主义思想为指导\n二、总体目标\n"
     assert normalise(raw).text.split("\n") == ["一、指导思想", "以习近平新时代中国特色社会主义思想为指导", "二、总体目标"]
