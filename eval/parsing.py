@@ -14,13 +14,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Clause, Document
 from ingest.normalize import normalise
 from ingest.pipeline import parse_file
 
 DEV_CORPUS = Path(__file__).resolve().parent / "corpora" / "dev"
 _MAX_BYTES = 10 * 2**20
-META_FIELDS = ("title", "issuers", "doc_number", "date", "region", "level")
 
 
 @dataclass
@@ -33,10 +33,17 @@ class DocumentScore:
     headings_right: int = 0
     units: int = 0  # items the oracle gives responsible units for
     units_right: int = 0
+    forms: int = 0  # blank forms the oracle lists (申请表 …)
+    forms_right: int = 0  # found as an appendix of kind "form" with their title
     meta_right: int = 0
     meta_fields: int = 0
     misplaced: list[tuple[str, str]] | None = None  # (number, first words) of items missing or misplaced
     meta_wrong: list[tuple[str, Any]] | None = None
+
+
+def development_documents() -> list[Path]:
+    """The documents of the development corpus (not its SOURCES.md or oracles)."""
+    return sorted(path for path in DEV_CORPUS.iterdir() if path.suffix in SUPPORTED_SUFFIXES and path.name != "SOURCES.md")
 
 
 def oracles() -> list[Path]:
@@ -49,6 +56,9 @@ def score(oracle: Path) -> DocumentScore:
     result = DocumentScore(expected["file"], misplaced=[], meta_wrong=[])
     _score_items(document, [item for item in expected["items"] if not item.get("appendix")], result)
     _score_meta(document, expected["meta"], result)
+    form_titles = {c.heading for c in document.clauses if c.kind == "form"}
+    result.forms = len(expected.get("forms", []))
+    result.forms_right = sum(normalise(form["title"]).text in form_titles for form in expected.get("forms", []))
     return result
 
 
@@ -135,10 +145,10 @@ def totals(scores: list[DocumentScore]) -> DocumentScore:
 
 def main() -> None:
     scores = [score(oracle) for oracle in oracles()]
-    print(f"{'文件':48} {'条目':>5} {'找到':>5} {'位置对':>6} {'标题对':>9} {'责任单位对':>10} {'元数据对':>8}")
+    print(f"{'文件':48} {'条目':>5} {'找到':>5} {'位置对':>6} {'标题对':>9} {'责任单位对':>10} {'表单':>6} {'元数据对':>8}")
     for s in [*scores, totals(scores)]:
         print(f"{s.file[:48]:48} {s.items:5} {s.found:5} {s.placed:6} {s.headings_right:4}/{s.headings:<4} "
-              f"{s.units_right:5}/{s.units:<4} {s.meta_right:4}/{s.meta_fields:<3}")
+              f"{s.units_right:5}/{s.units:<4} {s.forms_right:2}/{s.forms:<2} {s.meta_right:4}/{s.meta_fields:<3}")
         for name, value in s.meta_wrong or []:
             print(f"{'':8}元数据 {name}: {value!r}")
 

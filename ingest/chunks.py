@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from ingest.models import Chunk, Clause, Document
+from ingest.models import SECONDARY_KINDS, Chunk, Clause, Document
 from ingest.sentences import split_sentences_keeping_breaks
 
 TokenCounter = Callable[[str], int]
@@ -30,7 +30,7 @@ def make_chunks(document: Document, max_tokens: int, count_tokens: TokenCounter)
             indexed_text = f"{breadcrumb}\n{text}"
             chunks.append(Chunk(chunk_id=_chunk_id(document.doc_id, clause.path, part, indexed_text),
                                 doc_id=document.doc_id, path=clause.path, part=part, text=text,
-                                indexed_text=indexed_text, is_preamble=clause.is_preamble))
+                                indexed_text=indexed_text, secondary=clause.kind in SECONDARY_KINDS))
     return chunks
 
 

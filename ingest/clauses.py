@@ -18,11 +18,13 @@ from ingest.numbering import Scheme, int_to_chinese, match_doubtful_heading, mat
 from ingest.tables import TableRow
 from ingest.units import lead_convention, parse_units, unit_list_text
 
-_APPENDIX = re.compile(r"^附件(\d*|[一二三四五六七八九十]*)(?:[:：]|$)")
+_APPENDIX = re.compile(r"^(附件|附表)(\d*|[一二三四五六七八九十]*)(?:[:：]|$)")
 _BACK_MATTER = re.compile(r"^(?:抄送|主送|抄报)[:：]|^.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
 _LIST_LOOKAHEAD = 12  # paragraphs: how far an item's next sibling is looked for after a paragraph
+_TITLE_MAX = 40
+_FORM_MIN_LINES, _FORM_CELL_MAX, _FORM_CELL_SHARE = 5, 15, 0.6  # a form: ≥5 lines, 60% of them short cells
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
-_CONTENTS = re.compile(r"^目\s*录[:：]?$")
+_CONTENTS = re.compile(r"^目\s*[录次][:：]?$")
 _CONTENTS_ENTRY_MAX = 40  # characters: longer is a paragraph, not an entry of a 目录
 _PREAMBLE_MIN_CHARS = 30  # shorter preamble lines (titles, dates) join the paragraph after them
 
@@ -56,6 +58,7 @@ class _TreeBuilder:
         self.preamble: list[tuple[int, int]] = []
         self.in_back_matter = False
         self.by_path: dict[str, Clause] = {}  # the first clause of each path, found without a scan
+        self.appendices: set[str] = set()  # paths of the 附件 / 附表 themselves
         self.next_paragraph = ""
         self.upcoming: list[str] = []  # the paragraphs after the one being read, a few
         self.outline_top = 0  # the last top-level item of a decimal outline (1, 2, …), 0 before one
@@ -71,8 +74,11 @@ class _TreeBuilder:
             offset += len(paragraph) + 1
         self._close_preamble()
         convention = lead_convention(self.text)
+        parents = {clause.parent_path for clause in self.clauses}
         for clause in self.clauses:
             clause.text = self.text[clause.start:clause.end]  # once: `_extend` only moves the end
+            if clause.path in self.appendices:
+                _describe_appendix(clause, has_items=clause.path in parents)
             if clause.kind == "clause":
                 units = parse_units(clause.text, convention)
                 clause.units, clause.lead_units = units.units, units.lead_units
@@ -149,11 +155,11 @@ class _TreeBuilder:
         """A decimal outline number where the outline expects it: 1.2.1 as the first child of the open
         item 1.2 (or the one after 1.2.1); a top-level 2 after 1, and 1 only if 1.1 follows it."""
         *prefix, number = numbers
-        if not prefix:
-            following = match_outline(self.next_paragraph)
-            if number == 1:
-                return following is not None and following[2] == [1, 1]
-            return self.outline_top == number - 1
+        if not prefix:  # a top-level number: 1 needs 1.1 or 2 to follow, 2 needs 1 before it
+            if number > 1:
+                return self.outline_top == number - 1
+            upcoming = (found[2] for paragraph in self.upcoming if (found := match_outline(paragraph)))
+            return any(numbers in ([1, 1], [2]) for numbers in upcoming)
         path = ".".join(map(str, prefix))
         parent = next((item for item in self.stack if item.clause.path == path), None)
         return parent is not None and parent.last_child.get(len(prefix), 0) == number - 1
@@ -178,7 +184,7 @@ class _TreeBuilder:
         if scheme.whole_path and scheme.rank == 0:
             self.outline_top = number
         clause = Clause(
-            path=label if scheme.whole_path else (parent.clause.path if parent else "") + label,
+            path=label if scheme.whole_path else _child_path(parent, label),
             label=label,
             heading=_heading_text(paragraph[body_at:]),
             text=paragraph,
@@ -200,8 +206,8 @@ class _TreeBuilder:
         """赤峰's 四、 lists （一）（二）（三） and then "4.": a fourth sibling written in the wrong
         style, not a child of （三）. Straight-through numbering (通辽: 4. then 5. under （二）)
         is told apart because such a document never restarts at 1."""
-        if top.has_children or top.rank >= rank or number != top.number + 1:
-            return False
+        if top.has_children or top.rank >= rank or top.rank < 0 or number != top.number + 1:
+            return False  # (rank < 0: an appendix holds its own numbering)
         straight_through = self.ones_seen.get(rank, 0) <= 1 and number == self.last_number.get(rank, 0) + 1
         return not straight_through
 
@@ -241,16 +247,17 @@ class _TreeBuilder:
 
     def _appendix(self, paragraph: str, start: int, end: int) -> None:
         self._close_preamble()
-        number = _APPENDIX.match(paragraph).group(1)  # type: ignore[union-attr]
-        label = f"附件{number}"
+        word, number = _APPENDIX.match(paragraph).groups()  # type: ignore[union-attr]
+        label = f"{word}{number}"
         existing = self.by_path.get(label)
         if existing is not None:  # "附件：《…》" in the body, then the appendix page "附件"
             self._extend(existing, end)
             self.current = existing
             return
-        heading = re.sub(r"^附件\S*?[:：]", "", paragraph).strip() if re.search("[:：]", paragraph) else ""
+        heading = re.sub(r"^附[件表]\S*?[:：]", "", paragraph).strip() if re.search("[:：]", paragraph) else ""
         clause = Clause(path=label, label=label, heading=heading, text=paragraph, start=start, end=end)
         self.stack = [_Open(clause, rank=-1, number=0)]
+        self.appendices.add(label)
         self._add(clause)
 
     def _table_row(self, row: TableRow) -> None:
@@ -323,6 +330,26 @@ class _TreeBuilder:
     def _extend(self, clause: Clause, end: int) -> None:
         """The text is cut once in `build`: re-slicing a growing clause per paragraph is quadratic."""
         clause.end = end
+
+
+def _describe_appendix(appendix: Clause, has_items: bool) -> None:
+    """An attachment's title is the line under "附表1" when it has none of its own; a blank form to fill
+    in (mostly short label cells, hardly a sentence, no rows or items of its own) is kind "form", so it
+    ranks after the articles."""
+    lines = [line for line in appendix.text.split("\n")[1:] if line]
+    if not appendix.heading and lines and len(lines[0]) <= _TITLE_MAX:
+        appendix.heading = lines[0]
+    cells = [line for line in lines[1:] if len(line) <= _FORM_CELL_MAX and "。" not in line]
+    if not has_items and len(lines) >= _FORM_MIN_LINES and len(cells) >= _FORM_CELL_SHARE * (len(lines) - 1):
+        appendix.kind = "form"
+
+
+def _child_path(parent: _Open | None, label: str) -> str:
+    """三（一） under 三; under an appendix with a space, 附件 一（一）, as its table rows (附件 序号6): 附件一 and
+    附表2 name attachments themselves."""
+    if parent is None:
+        return label
+    return f"{parent.clause.path} {label}" if parent.rank < 0 else parent.clause.path + label
 
 
 def _heading_text(rest: str) -> str:

@@ -7,6 +7,7 @@ levels restart when a shallower one advances, each level drawn in its own format
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ingest.numbering import int_to_chinese
@@ -68,22 +69,35 @@ def _levels_of(abstract: Any) -> dict[int, tuple[int, str, str]]:
 
 
 def _numbering_of(paragraph: Any) -> tuple[str | None, int]:
-    """numId and level from the paragraph's own properties, else from its style's."""
-    for properties in (paragraph._p.pPr, _style_properties(paragraph)):
+    """numId and level as Word resolves them: the paragraph's own properties, then its style's, then the
+    styles that one is based on — each of the two taken from the first place that sets it (a heading
+    style may set only the level and inherit the list from its base style). numId 0 switches numbering off."""
+    num_id: str | None = None
+    level: int | None = None
+    for properties in _property_chain(paragraph):
         number = properties.find(f"{_W}numPr") if properties is not None else None
-        if number is not None:
-            num_id, level = number.find(f"{_W}numId"), number.find(f"{_W}ilvl")
-            if num_id is not None and num_id.get(f"{_W}val") != "0":
-                return num_id.get(f"{_W}val"), int(level.get(f"{_W}val")) if level is not None else 0
-    return None, 0
+        if number is None:
+            continue
+        if num_id is None and (found := number.find(f"{_W}numId")) is not None:
+            num_id = found.get(f"{_W}val")
+        if level is None and (found := number.find(f"{_W}ilvl")) is not None:
+            level = int(found.get(f"{_W}val"))
+        if num_id is not None and level is not None:
+            break
+    return (num_id if num_id != "0" else None), level or 0
 
 
-def _style_properties(paragraph: Any) -> Any:
+def _property_chain(paragraph: Any) -> Iterator[Any]:
+    yield paragraph._p.pPr
     try:
         style = paragraph.style
     except (KeyError, ValueError):
-        return None
-    return style.element.pPr if style is not None else None
+        return
+    seen: set[str] = set()
+    while style is not None and style.style_id not in seen:  # a style may (wrongly) be based on itself
+        seen.add(style.style_id)
+        yield style.element.pPr
+        style = style.base_style
 
 
 def _formatted(value: int, number_format: str) -> str:

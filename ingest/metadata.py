@@ -43,6 +43,7 @@ _ORG_ENDINGS = ("办公室", "办公厅", "人民政府", "行政公署", "委�
 # 人大 (or its 常委会) that adopted it — not by one that only approved it (…会议批准).
 _LEGISLATURE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,20}?)第?[一二三四五六七八九十]+届"
                           r"(?P<body>人民代表大会常务委员会|人民代表大会|人大常委会|人大)第?[一二三四五六七八九十百]+次(?:全体)?会议通过")
+_PUBLISHER = re.compile(r"([\u4e00-\u9fff、\s]{3,60}?)\s*发布")
 _LEGISLATURE_NAMES = {"人大常委会": "人民代表大会常务委员会", "人大": "人民代表大会"}
 _ISSUER_SEPARATORS = re.compile(r"[、，,\s\u3000]+")
 _CENTRAL = ("国务院", "中共中央", "中央", "全国人民代表大会")  # level 国家; other central bodies are 部委
@@ -142,8 +143,8 @@ def _title_lines(lines: list[str]) -> list[str]:
 
 
 def _title_start(line: str) -> bool:
-    return (len(line) <= 40 and not line.endswith(_TITLE_ENDINGS) and not re.search(r"[，。：；:;！？]|\d", line)
-            and not _CN_DATE.search(line)
+    return (len(line) <= 40 and not line.endswith(_TITLE_ENDINGS) and not re.search(r"[，。：；:;！？/]|\d", line)
+            and not _CN_DATE.search(line) and not line.endswith(("发布", "印发", "实施"))
             and not line.endswith(("》的通知", "》", "）", ")")))  # "（此件公开发布）" is a remark, not a title's start
 
 
@@ -171,6 +172,8 @@ def _issuers(lines: list[str]) -> list[str]:
         if (match := _ISSUER_BEFORE_NOTICE.match(line)) and (issuers := _split_issuers(match.group(1))):
             return issuers
     for line in lines:
+        if (match := _PUBLISHER.fullmatch(line.strip())) and (issuers := _split_issuers(match.group(1))):
+            return issuers  # a standard's cover: "国家能源局　发布"
         if match := _LEGISLATURE.search(_DATE.sub(" ", line)):
             return [match.group("place") + _LEGISLATURE_NAMES.get(match.group("body"), match.group("body"))]
     group: list[str] = []

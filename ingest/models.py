@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
 
-ClauseKind = Literal["clause", "preamble", "table_row"]
+ClauseKind = Literal["clause", "preamble", "table_row", "form", "back_matter"]
+# Kinds whose text ranks after the articles: a cover letter repeating a clause, a blank form to fill in.
+SECONDARY_KINDS = ("preamble", "form")
 
 
 @dataclass
@@ -25,7 +27,7 @@ class Clause:
     end: int
     parent_path: str | None = None
     depth: int = 0
-    kind: ClauseKind = "clause"  # a numbered clause, a paragraph before the first number, or an appendix table row
+    kind: ClauseKind = "clause"  # a numbered clause, a paragraph before the first number, an appendix table row or form, 版记
     units: list[str] = field(default_factory=list)  # every responsible unit named
     lead_units: list[str] = field(default_factory=list)  # those marked 牵头 (or a table's 牵头部门)
 
@@ -117,7 +119,7 @@ class Chunk:
     part: int
     text: str  # verbatim clause text (or part of it)
     indexed_text: str  # breadcrumb + text: what is embedded and keyword-indexed
-    is_preamble: bool
+    secondary: bool  # a preamble paragraph or an appendix form: ranked after the articles
 
 
 @dataclass

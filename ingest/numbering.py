@@ -1,4 +1,5 @@
-"""Heading numbers of Chinese official documents: 第一章, 第一条, 一、, （一）, 1. / 1、, （1）."""
+"""Heading numbers of Chinese official documents: 第一章, 第一条, 一、, （一）, 1. / 1、, （1）, a); and the decimal
+outline of 预案 and standards: 1, 1.1, 1.1.1."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ SCHEMES = (
     Scheme(2, re.compile(rf"^[（(]([{_CN}]+)[）)]\s*"), "（{}）"),
     Scheme(3, re.compile(r"^(\d{1,2})(?:[.．、](?!\d))\s*"), "{}"),
     Scheme(4, re.compile(r"^[（(](\d{1,2})[）)]\s*"), "（{}）"),
+    Scheme(5, re.compile(r"^([a-z])[)）]\s*"), "{})"),  # a) b) c): the list items of standards (GB/T 1.1)
 )
 _DECIMAL = SCHEMES[4]
 # What follows a number that is not a heading: "一、二级", "1、3年", "（一）的规定".
@@ -38,7 +40,7 @@ NOT_HEADING_NEXT = re.compile(rf"^(?:[{_CN}\d]|的|规定|年|月|日|号|个|�
 # Decimal outline numbering (预案, 规划, 标准): "1　总则", "1.2　等级划分", "1.2.1　国家级…" (the space is
 # gone after normalising). The number is the item's path and its depth the rank. "1.5倍" reads the same:
 # the clause tree takes one only where the outline expects it.
-_OUTLINE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){0,3})(?=[^\s\d.．%％])")
+_OUTLINE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){0,3})(?=[^\s\d.．%％]|$)")
 _OUTLINE_SCHEMES = tuple(Scheme(depth, _OUTLINE, "{}", whole_path=True) for depth in range(4))
 
 
@@ -48,6 +50,8 @@ def match_outline(line: str) -> tuple[Scheme, re.Match[str], list[int]] | None:
     if match is None:
         return None
     numbers = [int(part) for part in re.split("[.．]", match.group(1))]
+    if len(numbers) == 1 and match.end() == len(line):
+        return None  # "3" alone on a line is a page number, not an item ("3.1" alone is: its text follows)
     return _OUTLINE_SCHEMES[len(numbers) - 1], match, numbers
 
 
@@ -83,9 +87,11 @@ def match_heading(line: str) -> tuple[Scheme, re.Match[str]] | None:
 
 
 def to_int(written: str) -> int | None:
-    """"12" → 12, "二十三" → 23; None for anything else."""
+    """"12" → 12, "二十三" → 23, "c" → 3; None for anything else."""
     if written.isdigit():
         return int(written)
+    if len(written) == 1 and "a" <= written <= "z":
+        return ord(written) - ord("a") + 1
     return chinese_to_int(written)
 
 

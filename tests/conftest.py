@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
+from eval.parsing import development_documents
 from ingest.models import Document
 from ingest.pipeline import parse_paths
 from tests.fake_llm import FakeLLM
@@ -30,14 +31,15 @@ from vectorstore.index import PolicyIndex, build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
-# Vectors of the bundled corpus, kept between test runs (a fresh checkout embeds once, ~40 s).
+# Vectors of the bundled and development corpora, kept between test runs (a fresh checkout embeds
+# once: ~40 s for the bundled five, ~3 min for the development corpus).
 EMBEDDING_CACHE = ROOT / ".test-cache" / "embeddings.sqlite"
 MAX_BYTES = 10 * 2**20
 CHUNK_TOKENS = 400
 
 TIERS = ("unit", "integration", "system")
 # Fixtures that put a test in a tier (pytest's fixture closure holds the fixtures they depend on too).
-INTEGRATION_FIXTURES = {"embedder", "corpus_index_dir", "corpus_index", "index_copy",
+INTEGRATION_FIXTURES = {"embedder", "corpus_index_dir", "corpus_index", "index_copy", "grown_index",
                         "fake_llm"}  # fake_llm: a loopback HTTP server, in-process; no unit test talks to a server
 SYSTEM_FIXTURES = {"make_server", "server"}
 
@@ -133,10 +135,23 @@ def embedder() -> Embedder:
 def corpus_index_dir(tmp_path_factory: pytest.TempPathFactory, corpus_documents: dict[str, Document],
                      embedder: Embedder) -> Path:
     """An index of the bundled corpus, built once; copy it before changing it."""
-    index_dir = tmp_path_factory.mktemp("index")
+    return _built(list(corpus_documents.values()), tmp_path_factory.mktemp("index"), embedder)
+
+
+@pytest.fixture(scope="session")
+def grown_index(tmp_path_factory: pytest.TempPathFactory, corpus_documents: dict[str, Document],
+                embedder: Embedder) -> PolicyIndex:
+    """The bundled corpus with the development corpus of real documents (eval/corpora/dev) added."""
+    added = parse_paths(development_documents(), MAX_BYTES).documents
+    index_dir = _built([*corpus_documents.values(), *added], tmp_path_factory.mktemp("grown-index"), embedder)
+    return PolicyIndex.open(index_dir, embedder)
+
+
+def _built(documents: list[Document], index_dir: Path, embedder: Embedder) -> Path:
+    """An index in `index_dir`, its vectors from (and back into) the cache kept between runs."""
     if EMBEDDING_CACHE.is_file():
         shutil.copyfile(EMBEDDING_CACHE, index_dir / "embeddings.sqlite")
-    build_index(list(corpus_documents.values()), index_dir, embedder, CHUNK_TOKENS)
+    build_index(documents, index_dir, embedder, CHUNK_TOKENS)
     EMBEDDING_CACHE.parent.mkdir(exist_ok=True)
     shutil.copyfile(index_dir / "embeddings.sqlite", EMBEDDING_CACHE)
     return index_dir

@@ -17,6 +17,7 @@ from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QUESTION_WORDS, QueryIntent
 from assistant.answering.retrieval import Hit
 from assistant.text.numbers import quantities
+from assistant.text.rarity import general_weight
 from ingest.models import Clause
 from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
@@ -26,6 +27,7 @@ _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
 _NUMBER = re.compile(r"\d")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?")
+_MEASURE_ENDINGS = ("率", "比例", "占比", "比重", "密度")
 # Words that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset((
     *QUESTION_WORDS, "哪些", "哪个", "怎样", "呢", "要", "是", "有", "为", "达到",
@@ -51,6 +53,7 @@ class Evidence:
     coverage: float  # 0..1, IDF-weighted share of the question's terms found in the sentence (and headings)
     fragment_coverage: float  # the same for the fragment (and headings): is the figure about the question?
     has_number: bool
+    names_the_measure: bool = True  # every rate or share the question names (污水处理率) is in the sentence
     agreed: bool = False  # keyword and vector retrieval both ranked this clause first
 
 
@@ -90,11 +93,7 @@ class EvidenceFinder:
     # --- scoring ---------------------------------------------------------------------------
 
     def _weight(self, word: str) -> float:
-        keyword = self.index.keyword
-        if word in keyword:
-            return keyword.idf(word)
-        bigrams = ["#" + word[i:i + 2] for i in range(len(word) - 1)]
-        return max((keyword.idf(b) for b in bigrams), default=keyword.idf(word))
+        return general_weight(word)
 
     def _context(self, doc_id: str, clause: Clause) -> str:
         """Headings above and of the clause: words there support every sentence of it."""
@@ -106,7 +105,8 @@ class EvidenceFinder:
         coverage = self._coverage(terms, sentence, context)
         fragment = self._fragment(sentence, terms, intent, clause.kind == "table_row")
         return Evidence(clause=clause, doc_id=doc_id, sentence=sentence, fragment=fragment, coverage=coverage,
-                        fragment_coverage=self._coverage(terms, fragment, context), has_number=bool(quantities(fragment)))
+                        fragment_coverage=self._coverage(terms, fragment, context), has_number=bool(quantities(fragment)),
+                        names_the_measure=_names_measures(terms, sentence))
 
     def _coverage(self, terms: dict[str, float], text: str, context: str = "") -> float:
         """The IDF-weighted share of `terms` in `text`; a term only in the headings (`context`) counts partly."""
@@ -161,6 +161,16 @@ def _with_rates(words: list[str]) -> list[str]:
         else:
             merged.append(word)
     return merged
+
+
+def _names_measures(terms: dict[str, float], sentence: str) -> bool:
+    """A figure answers a question about a rate or share only if the sentence names that measure: every
+    word of it (清洁取暖率 in "清洁能源取暖率" yes; 污水处理率 in "城镇用水普及率" no); and one about an amount
+    per unit (每台, 每户) only if it is per that unit ("每台", "元/台"), not a total."""
+    measures = [term for term in terms if term.endswith(_MEASURE_ENDINGS) and len(term) > 2]
+    per_unit = [term[1:] for term in terms if term.startswith("每") and len(term) > 1]
+    return (all(part in sentence for term in measures for part in jieba.lcut(term) if len(part) > 1 or part in _MEASURE_ENDINGS)
+            and all(re.search(f"[每/／]{re.escape(unit)}", sentence) for unit in per_unit))
 
 
 def _sentences(text: str, clause: Clause) -> list[str]:

@@ -19,8 +19,9 @@ class AnswerPolicy:
     first places dominate the fused ranking; higher makes agreement between the two rankings count more."""
     candidates_per_retriever: int = 50
     """How deep each ranking is read before fusing. Deeper finds clauses one retriever ranks low, at more cost."""
-    preamble_weight: float = 0.5
-    """Fused score multiplier for preamble chunks (通知、印发说明): below 1 so provisions outrank the cover letter."""
+    secondary_weight: float = 0.5
+    """Fused score multiplier for preamble chunks (通知、印发说明) and appendix forms: below 1 so provisions
+    outrank the cover letter and the blank 申请表."""
 
     # — which clauses are read, per question —
     hits_per_named_document: int = 6

@@ -25,6 +25,7 @@ _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?
 _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
 _TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
+_WHOLE_JURISDICTION = ("全区", "全盟")  # "the whole region": which one, the documents' own places say
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {
@@ -57,6 +58,7 @@ class QueryIntent:
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
     missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
+    scope_doc_ids: list[str] = field(default_factory=list)  # what an ambiguous 全区 points to: searched together
 
 
 class QueryAnalyser:
@@ -67,8 +69,6 @@ class QueryAnalyser:
         for meta in documents:
             for alias in document_aliases(meta):
                 self._aliases.setdefault(alias, []).append(meta.doc_id)
-        if any(meta.level == "区县" and meta.region.endswith("区") for meta in documents):
-            self._aliases.pop("全区", None)  # a district's documents say 全区 of the district too
         self._places = {meta.doc_id: place for meta in documents if (place := gazetteer().by_code.get(meta.region_code))}
         # with a document of unknown place, any place might be covered: none is said to be missing
         self._all_placed = all(meta.doc_id in self._places or meta.region == NATIONWIDE for meta in documents)
@@ -100,6 +100,7 @@ class QueryAnalyser:
             clause_reference=_clause_reference(question) if follow_up else None,
             topic=self.topic(text),
             missing_places=self.uncovered_places(question),
+            scope_doc_ids=[] if doc_ids else self._ambiguous_whole(question),
         )
 
     def named_documents(self, text: str) -> list[str]:
@@ -110,11 +111,19 @@ class QueryAnalyser:
         found: list[str] = []
         for i, match in enumerate(matches):
             doc_ids = self._aliases[match.group()]
+            if match.group() in _WHOLE_JURISDICTION and len(doc_ids) > 1:
+                continue  # 全区: the 自治区, or a district? `_ambiguous_whole` leaves it to the search
             child = self._aliases[matches[i + 1].group()] if i + 1 < len(matches) and matches[i + 1].start() == match.end() else []
             if child and all(self._encloses(d, c) for d in doc_ids for c in child):
                 continue  # "内蒙古自治区阿拉善盟": the parent region only locates the child
             found.extend(d for d in doc_ids if d not in found)
         return found
+
+    def _ambiguous_whole(self, text: str) -> list[str]:
+        """The documents a 全区/全盟 may mean when several could (an 自治区's plan and a district's notice)."""
+        found = [doc_id for word in _WHOLE_JURISDICTION if word in text and len(self._aliases.get(word, [])) > 1
+                 for doc_id in self._aliases[word]]
+        return list(dict.fromkeys(found))
 
     def uncovered_places(self, text: str) -> list[str]:
         """Places the text names (any 省, 市 or 县 of China) that no document is about: not the place of a
@@ -169,6 +178,8 @@ def document_aliases(meta: DocumentMeta) -> set[str]:
         names |= {place.name, *gazetteer().short_names(place)}
     if region.endswith("自治区"):
         names |= {"自治区", "全区"}
+    if meta.level == "区县" and region.endswith("区"):
+        names.add("全区")
     if region.endswith("盟"):
         names |= {region[0] + "盟", "全盟"}
     return {name for name in names if name and len(name) >= 2}

@@ -50,8 +50,8 @@ class HybridRetriever:
             for position, rank in ranks.items():
                 scores[position] = scores.get(position, 0.0) + 1.0 / (self.policy.rrf_k + rank)
         for position in scores:
-            if self.index.chunks[position].is_preamble:  # a cover letter repeating a clause ranks below the clause
-                scores[position] *= self.policy.preamble_weight
+            if self.index.chunks[position].secondary:  # a cover letter repeating a clause, a form: below the articles
+                scores[position] *= self.policy.secondary_weight
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(self.index.chunks[p], score, keyword_ranks.get(p), vector_ranks.get(p)) for p, score in best]
 

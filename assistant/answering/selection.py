@@ -43,7 +43,7 @@ class EvidenceSelector:
 
     def candidates(self, intent: QueryIntent, scope: Collection[str] | None = None) -> dict[str, list[Hit]]:
         """Retrieved chunks by document: each named document searched on its own, else one search."""
-        intent, scope = self._many_named_as_scope(intent, scope)
+        intent, scope = self._named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         if named:
             return {d: self.retriever.search(intent.text, self.policy.hits_per_named_document, doc_ids=[d]) for d in named}
@@ -57,7 +57,7 @@ class EvidenceSelector:
 
     def find(self, intent: QueryIntent, scope: Collection[str] | None = None) -> Findings:
         """What the documents in `scope` (all when None) say about the question."""
-        intent, scope = self._many_named_as_scope(intent, scope)
+        intent, scope = self._named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         terms = self.finder.terms(intent, self.names)
         if intent.missing_places and not named:  # no other place's figure answers for this one
@@ -98,12 +98,15 @@ class EvidenceSelector:
                 and (meta.region == NATIONWIDE or ((own := gazetteer().by_code.get(meta.region_code)) is not None
                                                    and all(p.within(own) for p in places)))]
 
-    def _many_named_as_scope(self, intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
-        """A place with many documents (a city with a dozen plans): they bound one search, like a
-        filter, instead of each being searched and reported missing on its own."""
+    def _named_as_scope(self, intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
+        """A place with many documents (a city with a dozen plans), or the documents an ambiguous 全区 may
+        mean: they bound one search, like a filter, instead of each being searched and reported missing."""
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         if len(named) > self.policy.searched_one_by_one:
             return replace(intent, doc_ids=[]), named
+        if not named and intent.scope_doc_ids:
+            bounded = [d for d in intent.scope_doc_ids if scope is None or d in scope]
+            return intent, bounded or scope
         return intent, scope
 
     def _answering(self, ranked: list[Evidence], intent: QueryIntent) -> list[Evidence]:
@@ -132,5 +135,6 @@ def answers(evidence: Evidence, intent: QueryIntent, policy: AnswerPolicy) -> bo
     if intent.department:
         return bool(evidence.clause.units)
     if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
-        return evidence.has_number and (evidence.fragment_coverage >= policy.fragment_covered or not lexical)
+        return evidence.has_number and evidence.names_the_measure and (evidence.fragment_coverage >= policy.fragment_covered
+                                                                       or not lexical)
     return True

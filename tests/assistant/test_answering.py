@@ -48,6 +48,12 @@ def test_a_place_without_documents_is_named_and_no_other_place_answers(assistant
     assert answer.citations and all(c.related_only and c.doc_id == INNER for c in answer.citations)
 
 
+@pytest.mark.parametrize("question", ["济宁完整居住社区覆盖率目标", "赤峰城镇污水处理率要达到多少"])
+def test_a_rate_is_answered_only_by_a_sentence_naming_that_rate(assistant: PolicyAssistant, question: str) -> None:
+    answer = assistant.ask(question)  # not by 党群服务中心 70% or 城镇用水普及率 99% standing near the words
+    assert not answer.answerable and "未对" in answer.answer
+
+
 def test_comparison_cites_every_named_document(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("赤峰和通辽的城镇燃气普及率目标有什么不同")
     assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}

@@ -33,6 +33,11 @@ def test_responsible_units_are_read_in_each_documents_own_convention(scores: lis
     assert total.units_right / total.units >= 0.95
 
 
+def test_blank_forms_are_attachments_of_their_own(scores: list[DocumentScore]) -> None:
+    total = totals(scores)
+    assert total.forms and total.forms_right == total.forms  # kept out of the articles, ranked after them
+
+
 def test_metadata_is_read_from_the_documents(scores: list[DocumentScore]) -> None:
     total = totals(scores)
     assert total.meta_right / total.meta_fields >= 0.95, [(s.file, s.meta_wrong) for s in scores if s.meta_wrong]

@@ -1,4 +1,4 @@
-"""Paragraphs after a list, and outline numbering with a 目录: where each paragraph belongs."""
+"""Paragraphs after a list, outline numbering with a 目录, attachments and their forms: where each paragraph belongs."""
 
 from __future__ import annotations
 
@@ -57,3 +57,11 @@ def test_decimal_outline_numbering_after_a_table_of_contents() -> None:
     assert list(clauses) == ["1", "1.1", "1.2", "1.2.1", "2", "2.1"]
     assert clauses["1.2.1"].parent_path == "1.2" and clauses["1.1"].text.endswith("制定本预案。")
     assert clauses["2.1"].text.endswith("1.5倍以上时启动。")  # a figure, not item 1.5
+
+
+def test_items_of_an_attachment_stay_in_it_and_a_blank_form_is_a_form() -> None:
+    clauses = {c.path: c for c in parse_clauses(normalise(
+        "第一条 本办法自印发之日起施行。\n附件：申请程序\n一、经办机构\n（一）初核机构：市就业中心。\n"
+        "附表1\n就业见习基地申请表\n单位名称\n联系人\n联系电话\n岗位名称\n申请单位（盖章）\n年 月 日"))}
+    assert clauses["附件 一（一）"].parent_path == "附件 一" and clauses["附件"].kind == "clause"
+    assert clauses["附表1"].kind == "form" and clauses["附表1"].heading == "就业见习基地申请表"
