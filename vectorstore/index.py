@@ -297,7 +297,7 @@ def _write_build(folder: Path, name: str, documents: list[Document], chunks: lis
     meta_by_doc = {d.doc_id: d.meta for d in documents}
     store = _vector_store(folder, name, embedder, chroma_url, create=True)  # Chroma's failures: IndexWriteError
     try:
-        store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "is_preamble": c.is_preamble,
+        store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "secondary": c.secondary,
                                      "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
                                     for c in chunks])
     finally:
