@@ -27,6 +27,7 @@ _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
 _NUMBER = re.compile(r"\d")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?")
+_OPENING, _CLOSING = "（(《“[【", "）)》”]】"
 _MEASURE_ENDINGS = ("率", "比例", "占比", "比重", "密度")
 # Words that say what kind of answer is wanted, not what it is about.
 _GENERIC = frozenset((
@@ -135,7 +136,7 @@ class EvidenceFinder:
         if is_table_row:
             return _row_fragment(sentence, intent)
         policy, separator = self.policy, "，"
-        parts = sentence.rstrip("。；！？").split(separator)
+        parts = _outside_brackets(sentence.rstrip("。；！？"), separator)
         best: tuple[float, int, str] | None = None
         for size in range(1, min(policy.fragment_window, len(parts)) + 1):
             for start in range(len(parts) - size + 1):
@@ -150,6 +151,17 @@ class EvidenceFinder:
                     best = candidate
         fragment = best[2] if best else sentence
         return _with_target_year(sentence, fragment)
+
+
+def _outside_brackets(text: str, separator: str) -> list[str]:
+    """`text` split at the separators that stand outside brackets: "（含税，下同）" stays whole."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in _OPENING) - (char in _CLOSING and depth > 0)
+        if char == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
 
 
 def _with_rates(words: list[str]) -> list[str]:
