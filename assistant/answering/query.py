@@ -25,7 +25,6 @@ _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?
 _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
 _TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
-_WHOLE_JURISDICTION = ("全区", "全盟")  # "the whole region": which one, the documents' own places say
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {
@@ -58,7 +57,7 @@ class QueryIntent:
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
     missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
-    scope_doc_ids: list[str] = field(default_factory=list)  # what an ambiguous 全区 points to: searched together
+    scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
 
 
 class QueryAnalyser:
@@ -78,16 +77,19 @@ class QueryAnalyser:
 
     def analyse(self, question: str, history: Sequence[dict[str, Any]] = ()) -> QueryIntent:
         question = question.strip()
-        own_docs = self.named_documents(question)
+        own_docs, own_place_docs = self._mentioned(question)
         previous = _previous_question(history)
         follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
-        text, doc_ids = question, own_docs
+        text, doc_ids, place_docs = question, own_docs, own_place_docs
         if follow_up:
-            text = self._complete(question, previous, own_docs)
-            doc_ids = own_docs or self.named_documents(previous)
+            text = self._complete(question, previous, own_docs or own_place_docs)
+            if not own_docs and not own_place_docs:
+                doc_ids, place_docs = self._mentioned(previous)
+        if doc_ids and place_docs:  # "赤峰和广州": each is asked about by name
+            doc_ids, place_docs = doc_ids + [d for d in place_docs if d not in doc_ids], []
         text = _OFFICIAL_PATTERN.sub(lambda m: _OFFICIAL_TERMS[m.group()], text)
         intent_source = question if _has_own_question(question) or not follow_up else f"{previous} {question}"
-        comparison = len(doc_ids) > 1 or bool(_COMPARISON.search(question))
+        comparison = len(doc_ids) > 1 or len(place_docs) > 1 or bool(_COMPARISON.search(question))
         return QueryIntent(
             question=question,
             text=text,
@@ -100,30 +102,29 @@ class QueryAnalyser:
             clause_reference=_clause_reference(question) if follow_up else None,
             topic=self.topic(text),
             missing_places=self.uncovered_places(question),
-            scope_doc_ids=[] if doc_ids else self._ambiguous_whole(question),
+            scope_doc_ids=place_docs,
         )
 
     def named_documents(self, text: str) -> list[str]:
-        """Documents a text names by region, short name, 文号 or title, in order of mention."""
+        """Documents a text names one by one (by a region with one document, short name, 文号 or title)."""
+        return self._mentioned(text)[0]
+
+    def _mentioned(self, text: str) -> tuple[list[str], list[str]]:
+        """(documents the text names one by one, in order of mention; documents of the places it names that
+        have several — 广州 with its seven, 全区 for an 自治区 and a district — to be searched together)."""
         if self._pattern is None:
-            return []
+            return [], []
         matches = list(self._pattern.finditer(text))
-        found: list[str] = []
+        named: list[str] = []
+        of_places: list[str] = []
         for i, match in enumerate(matches):
             doc_ids = self._aliases[match.group()]
-            if match.group() in _WHOLE_JURISDICTION and len(doc_ids) > 1:
-                continue  # 全区: the 自治区, or a district? `_ambiguous_whole` leaves it to the search
             child = self._aliases[matches[i + 1].group()] if i + 1 < len(matches) and matches[i + 1].start() == match.end() else []
             if child and all(self._encloses(d, c) for d in doc_ids for c in child):
                 continue  # "内蒙古自治区阿拉善盟": the parent region only locates the child
+            found = named if len(doc_ids) == 1 else of_places
             found.extend(d for d in doc_ids if d not in found)
-        return found
-
-    def _ambiguous_whole(self, text: str) -> list[str]:
-        """The documents a 全区/全盟 may mean when several could (an 自治区's plan and a district's notice)."""
-        found = [doc_id for word in _WHOLE_JURISDICTION if word in text and len(self._aliases.get(word, [])) > 1
-                 for doc_id in self._aliases[word]]
-        return list(dict.fromkeys(found))
+        return named, [d for d in of_places if d not in named]
 
     def uncovered_places(self, text: str) -> list[str]:
         """Places the text names (any 省, 市 or 县 of China) that no document is about: not the place of a

@@ -99,8 +99,8 @@ class EvidenceSelector:
                                                    and all(p.within(own) for p in places)))]
 
     def _named_as_scope(self, intent: QueryIntent, scope: Collection[str] | None) -> tuple[QueryIntent, Collection[str] | None]:
-        """A place with many documents (a city with a dozen plans), or the documents an ambiguous 全区 may
-        mean: they bound one search, like a filter, instead of each being searched and reported missing."""
+        """A place's several documents (广州 with seven, 全区 for an 自治区 and a district), or very many named:
+        they bound one search, like a filter, instead of each being searched and reported missing."""
         named = [d for d in intent.doc_ids if scope is None or d in scope]
         if len(named) > self.policy.searched_one_by_one:
             return replace(intent, doc_ids=[]), named
