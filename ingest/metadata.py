@@ -98,7 +98,7 @@ def _set_region(meta: DocumentMeta, place: Place | None, central: str) -> None:
 
 def _short_name(place: Place) -> str:
     """How the documents of a place are usually called: 赤峰 for 赤峰市, 天河区 for 广州市天河区."""
-    return min(gazetteer().short_names(place), key=len, default=place.name)
+    return max(gazetteer().short_names(place), key=len, default=place.name)
 
 def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """The manifest of a folder, or {} when there is none. A broken manifest is an error, not ignored."""

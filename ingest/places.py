@@ -112,7 +112,11 @@ class Gazetteer:
                 if suffix.startswith("自治"):
                     short = self._ethnic_tail.sub("", short)
                 break
-        return {short} if 2 <= len(short) < len(place.name) else set()
+        if not 2 <= len(short) < len(place.name):
+            return set()
+        if place.rank == "省" and len(short) > 2 and _is_place_word(short[:2]):
+            return {short, short[:2]}  # 内蒙 for 内蒙古: how people shorten it, as the dictionary knows
+        return {short}
 
     def _name_at(self, text: str, i: int, previous: Mention | None) -> tuple[str, Place | None]:
         """The longest place name starting at i and the place it stands for here (None: can't tell)."""
@@ -132,6 +136,14 @@ class Gazetteer:
                                                         or len(candidates[0].name) == 2):
             return None  # 朝阳区 alone: which one? 城区, 郊区, 新城区: ordinary words too. Their city says.
         return candidates[0]
+
+
+def _is_place_word(word: str) -> bool:
+    """Whether jieba's dictionary tags `word` a place name (ns)."""
+    import jieba.posseg  # here: the tagger's table is only needed for a few province names
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab.get(word) == "ns"
 
 
 def _rank(code: str) -> Rank:

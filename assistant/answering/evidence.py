@@ -18,6 +18,7 @@ from assistant.answering.query import QUESTION_WORDS, QueryIntent
 from assistant.answering.retrieval import Hit
 from assistant.text.numbers import quantities
 from assistant.text.rarity import general_weight
+from assistant.text.synonyms import synonyms
 from ingest.models import Clause
 from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
@@ -114,7 +115,7 @@ class EvidenceFinder:
         total = sum(terms.values())
         if not total:
             return 0.0
-        found = {term: 1.0 if term in text else self.policy.heading_weight if term in context else 0.0 for term in terms}
+        found = {term: _found(term, text, context, self.policy) for term in terms}
         return sum(weight * found[term] for term, weight in terms.items()) / total
 
     def _rank(self, evidence: Evidence, intent: QueryIntent, sentence: str) -> float:
@@ -151,6 +152,17 @@ class EvidenceFinder:
                     best = candidate
         fragment = best[2] if best else sentence
         return _with_target_year(sentence, fragment)
+
+
+def _found(term: str, text: str, context: str, policy: AnswerPolicy) -> float:
+    """Credit for a question word: in the sentence, or a synonym of it (词林) there; else in the headings."""
+    if term in text:
+        return 1.0
+    if any(synonym in text for synonym in synonyms(term)):
+        return policy.synonym_weight
+    if term in context or any(synonym in context for synonym in synonyms(term)):
+        return policy.heading_weight
+    return 0.0
 
 
 def _outside_brackets(text: str, separator: str) -> list[str]:

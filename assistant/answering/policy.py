@@ -45,6 +45,9 @@ class AnswerPolicy:
     fragment_covered: float = 0.5
     """For a figure question, the coverage the figure's own part of the sentence needs, so that a figure merely
     standing in the same sentence is not taken for the answer."""
+    synonym_weight: float = 0.8
+    """Credit for a question word whose 词林 synonym (住宅 for 住房) is in the sentence: below 1, as a synonym
+    group also holds near-misses; higher bridges more everyday wording at the risk of false answers."""
     heading_weight: float = 0.6
     """Credit for a question word found only in the clause's headings, not in the sentence (1 = same as in it)."""
     close_to_best: float = 0.2

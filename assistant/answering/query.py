@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.text.variants import simplified
 from ingest.models import DocumentMeta
 from ingest.places import NATIONWIDE, Mention, Place, gazetteer
 
@@ -76,7 +77,8 @@ class QueryAnalyser:
             if self._aliases else None
 
     def analyse(self, question: str, history: Sequence[dict[str, Any]] = ()) -> QueryIntent:
-        question = question.strip()
+        typed = question.strip()
+        question = simplified(typed)  # 濟寧 is 济宁; the intent keeps the question as typed, for display
         own_docs, own_place_docs = self._mentioned(question)
         previous = _previous_question(history)
         follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
@@ -91,7 +93,7 @@ class QueryAnalyser:
         intent_source = question if _has_own_question(question) or not follow_up else f"{previous} {question}"
         comparison = len(doc_ids) > 1 or len(place_docs) > 1 or bool(_COMPARISON.search(question))
         return QueryIntent(
-            question=question,
+            question=typed,
             text=text,
             doc_ids=doc_ids,
             comparison=comparison,

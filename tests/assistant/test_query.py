@@ -89,3 +89,11 @@ def test_no_place_is_missing_while_a_document_has_no_known_place(corpus_document
     metas = [d.meta for d in corpus_documents.values()]
     unplaced = replace(metas[0], doc_id="unplaced", region="", region_code="", level="")
     assert QueryAnalyser([*metas, unplaced]).analyse("呼伦贝尔县城新建住宅最高几层").missing_places == []
+
+
+@pytest.mark.parametrize(("question", "doc_ids"), [
+    ("濟寧縣城新建住宅最高幾層", [JINING]),  # traditional characters (OpenCC)
+    ("内蒙清洁取暖率", [INNER]),  # 内蒙 for 内蒙古, a place word of the dictionary
+], ids=["traditional", "nei-meng"])
+def test_documents_named_in_other_ways_of_writing(analyser: QueryAnalyser, question: str, doc_ids: list[str]) -> None:
+    assert analyser.analyse(question).doc_ids == doc_ids
