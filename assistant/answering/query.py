@@ -26,6 +26,15 @@ _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?
 _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
 _TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
+# Questions about the document record, not its provisions.
+_RECORD_FIELDS = (
+    ("doc_number", re.compile(r"文号|发文字号|发文编号")),
+    ("issuer", re.compile(r"发文机关|发文单位|印发单位|发布单位|发布机关|哪个(?:部门|单位|机关)(?:发|印发|发布|出台|制定)的"
+                          r"|谁(?:发|印发|发布|出台)的")),
+    ("date", re.compile(r"(?:印发|发布|发文|成文|出台|公布)(?:日期|时间)|(?:什么时候|哪天|何时|哪年|哪一年)(?:印发|发布|出台|公布|发的)")),
+)
+# "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
+_UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(牵头|负责|参与|配合)了?(?:哪些|什么|几项|几个|哪几)")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {
@@ -58,6 +67,9 @@ class QueryIntent:
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
     missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
+    record_field: str = ""  # doc_number, issuer or date: asked of the document record ("济宁的文号是什么")
+    unit: str = ""  # "住建局" in "济宁住建局牵头哪些任务": the department whose tasks are asked for
+    unit_leads: bool = True  # 牵头 (its lead tasks) rather than 负责/参与 (every task naming it)
     scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
 
 
@@ -105,11 +117,18 @@ class QueryAnalyser:
             topic=self.topic(text),
             missing_places=self.uncovered_places(question),
             scope_doc_ids=place_docs,
+            record_field=next((name for name, pattern in _RECORD_FIELDS if pattern.search(question)), ""),
+            **self._unit_asked(question),
         )
 
     def named_documents(self, text: str) -> list[str]:
         """Documents a text names one by one (by a region with one document, short name, 文号 or title)."""
         return self._mentioned(text)[0]
+
+    def _unit_asked(self, question: str) -> dict[str, Any]:
+        """{unit, unit_leads} when the question asks which tasks a department leads or takes part in."""
+        match = _UNIT_TASKS.search(self._pattern.sub(" ", question) if self._pattern else question)
+        return {"unit": match.group(1), "unit_leads": match.group(2) == "牵头"} if match else {}
 
     def _mentioned(self, text: str) -> tuple[list[str], list[str]]:
         """(documents the text names one by one, in order of mention; documents of the places it names that

@@ -16,6 +16,7 @@ from assistant.answering.llm import AnswerRejectedError, LLMAnswerer, LLMUnavail
 from assistant.answering.markup import escape_markdown
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryAnalyser, QueryIntent, document_aliases
+from assistant.answering.records import record_answer
 from assistant.answering.retrieval import Hit, HybridRetriever
 from assistant.answering.selection import EvidenceSelector
 from assistant.application.factory import open_index
@@ -76,7 +77,8 @@ class PolicyAssistant:
             raise QuestionError(f"未知的回答方式“{mode}”（可选 {'、'.join(MODES)}）", "bad_mode")
         scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
-        if intent.clause_reference and (answer := self._referenced_clause(intent, history)):
+        answer = self._referenced_clause(intent, history) if intent.clause_reference else None
+        if answer := answer or record_answer(intent, self.index.documents):  # read, not searched for
             yield answer.answer
             yield answer
             return

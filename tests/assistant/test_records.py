@@ -1,0 +1,45 @@
+"""Questions answered from the document record: 文号, 发文机关, 印发日期, and a department's tasks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.application.assistant_service import PolicyAssistant
+from assistant.settings import Settings
+from vectorstore.index import PolicyIndex
+
+JINING, INNER = "jining-2022-green-development", "inner-mongolia-2022-green-development"
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index: PolicyIndex) -> PolicyAssistant:
+    return PolicyAssistant(corpus_index, Settings())
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("济宁的文号是什么", "济政办字〔2022〕86号"),
+    ("赤峰这个方案是哪个部门发的", "赤峰市人民政府办公室"),
+    ("通辽方案什么时候印发的", "2023年11月4日"),
+])
+def test_the_record_is_answered_and_cited_where_the_document_prints_it(assistant: PolicyAssistant, question: str,
+                                                                        value: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answerable and value in answer.answer
+    assert value in answer.citations[0].quote and answer.citations[0].quote in answer.citations[0].text
+
+
+def test_a_record_the_document_does_not_print_is_said_missing(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("阿拉善这个方案什么时候印发的")  # the news preface gives no date
+    assert not answer.answerable and "未载明印发日期" in answer.answer
+
+
+def test_the_tasks_a_department_leads(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("济宁住建局牵头哪些任务")  # 住建局: the short name of 市住房城乡建设局
+    cited = {c.clause for c in answer.citations}
+    assert {"四（九）", "四（十）"} <= cited and all(c.doc_id == JINING for c in answer.citations)
+    assert all("市住房城乡建设局" in c.quote and "牵头" in c.quote for c in answer.citations)
+
+
+def test_a_document_marking_no_lead_answers_with_the_tasks_naming_the_unit(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("自治区住建厅牵头哪些任务")
+    assert "未标明牵头单位" in answer.answer and {c.doc_id for c in answer.citations} == {INNER}
