@@ -28,11 +28,18 @@ _TOPIC_CHARS = 40
 _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
 # Questions about the document record, not its provisions.
 _RECORD_FIELDS = (
-    ("doc_number", re.compile(r"文号|发文字号|发文编号")),
+    ("doc_number", re.compile(r"文号|发文字号|发文编号|什么令|哪号令")),
     ("issuer", re.compile(r"发文机关|发文单位|印发单位|发布单位|发布机关|哪个(?:部门|单位|机关)(?:发|印发|发布|出台|制定)的"
                           r"|谁(?:发|印发|发布|出台)的")),
-    ("date", re.compile(r"(?:印发|发布|发文|成文|出台|公布)(?:日期|时间)|(?:什么时候|哪天|何时|哪年|哪一年)(?:印发|发布|出台|公布|发的)")),
+    ("date", re.compile(r"(?:印发|发布|发文|成文|出台|公布)(?:日期|时间)|(?:什么时候|哪天|何时|哪年|哪一年)(?:印发|发布|出台|公布|发的)"
+                        r"|(?:哪天|何时|什么时候)(?:经\S{0,12})?(?:印发|发布)")),
+    # events the text itself dates: 施行 (and 有效期), 通过, 批准
+    ("施行", re.compile(r"施行|生效|实施日期|起实施|有效期")),
+    ("通过", re.compile(r"(?:哪天|何时|什么时候)\S{0,12}通过|通过(?:日期|时间)")),
+    ("批准", re.compile(r"(?:哪天|何时|什么时候)\S{0,16}批准|批准(?:日期|时间)")),
 )
+# The standard sections of a policy document, asked for by name ("主要目标是什么", "适用范围").
+_SECTION = re.compile(r"(?:主要|总体|发展|工作|阶段)目标|(?:基本|工作)原则|指导思想|总体要求|适用范围|工作方针|重点任务|保障措施")
 # "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
 _UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(牵头|负责|参与|配合)了?(?:哪些|什么|几项|几个|哪几)")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
@@ -67,7 +74,8 @@ class QueryIntent:
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
     missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
-    record_field: str = ""  # doc_number, issuer or date: asked of the document record ("济宁的文号是什么")
+    record_fields: list[str] = field(default_factory=list)  # 文号, 发文机关, or events (施行, 通过…) asked of a document
+    section: str = ""  # a standard section asked for: 主要目标, 基本原则, 适用范围…
     unit: str = ""  # "住建局" in "济宁住建局牵头哪些任务": the department whose tasks are asked for
     unit_leads: bool = True  # 牵头 (its lead tasks) rather than 负责/参与 (every task naming it)
     scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
@@ -117,7 +125,8 @@ class QueryAnalyser:
             topic=self.topic(text),
             missing_places=self.uncovered_places(question),
             scope_doc_ids=place_docs,
-            record_field=next((name for name, pattern in _RECORD_FIELDS if pattern.search(question)), ""),
+            record_fields=[name for name, pattern in _RECORD_FIELDS if pattern.search(question)],
+            section=match.group() if (match := _SECTION.search(question)) else "",
             **self._unit_asked(question),
         )
 

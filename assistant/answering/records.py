@@ -1,6 +1,6 @@
-"""Answers read from the document record rather than searched for: its 文号, issuers and date
-("济宁的文号是什么"), and the tasks a department leads ("济宁住建局牵头哪些任务", from the parsed unit lists).
-Every statement cites the clause where the document prints it."""
+"""Answers read from the document rather than searched for: its 文号, issuers and dates ("济宁的文号是什么",
+"条例从哪天起施行"), a standard section by name ("阿拉善的主要目标是什么"), and the tasks a department leads
+("济宁住建局牵头哪些任务", from the parsed unit lists). Every statement cites the clause where it stands."""
 
 from __future__ import annotations
 
@@ -12,36 +12,101 @@ from assistant.answering.query import QueryIntent
 from ingest.models import Clause, Document
 from ingest.units import unit_list_text
 
-_FIELD_NAMES = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期"}
+_FIELD_NAMES = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "施行": "施行日期", "通过": "通过日期",
+                "批准": "批准日期"}
+_DATED = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|[〇零一二三四五六七八九]{4}年|之日|有效期[^。，]{0,4}\d")
+_MIN_TITLE_PAIRS = 4  # character pairs a question shares with a title to point at it
+_TITLE_MATCH = 0.6  # of a place's documents, those whose titles the question echoes this much of the best one
+_SECTION_CLAUSES = 8  # a section's items listed at most
+_SECTION_PARAGRAPHS = 3  # paragraphs of a section's own text quoted at most
 _LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市|盟|县|区|旗)")
 
 
 def record_answer(intent: QueryIntent, documents: dict[str, Document]) -> Answer | None:
     """The answer from the records of the documents the question names, or None if it asks no such thing."""
-    named = [documents[d] for d in intent.doc_ids or intent.scope_doc_ids if d in documents]
-    if intent.record_field and named:
+    named = _asked_documents(intent, documents)
+    if intent.record_fields and named:
         return _field_answer(intent, named)
+    if intent.section and named and (answer := _section_answer(intent, named)):
+        return answer
     if intent.unit:
         return _tasks_answer(intent, named or list(documents.values()))
     return None
 
 
+def _asked_documents(intent: QueryIntent, documents: dict[str, Document]) -> list[Document]:
+    """The documents named; of a place's several, those whose title the question echoes ("广州就业见习基地
+    管理办法的有效期": that one of 广州's seven), else all of them."""
+    if intent.doc_ids:
+        return [documents[d] for d in intent.doc_ids if d in documents]
+    scope = [documents[d] for d in intent.scope_doc_ids if d in documents]
+    echoes = {d.doc_id: _shared_pairs(intent.question, d.meta.title) for d in scope}
+    best = max(echoes.values(), default=0)
+    return [d for d in scope if echoes[d.doc_id] >= max(_MIN_TITLE_PAIRS, _TITLE_MATCH * best)] or scope
+
+
+def _shared_pairs(question: str, title: str) -> int:
+    return len({question[i:i + 2] for i in range(len(question) - 1)} & {title[i:i + 2] for i in range(len(title) - 1)})
+
+
 def _field_answer(intent: QueryIntent, named: list[Document]) -> Answer:
-    field = intent.record_field
-    lines, citations = [], []
+    lines: list[str] = []
+    citations: list[Citation] = []
     for document in named:
-        meta = document.meta
-        value = meta.issuer if field == "issuer" else getattr(meta, field)
-        printed = _where_printed(document, _printed_forms(field, value)) if value else None
-        title = escape_markdown(meta.title)
-        if printed is None:
-            lines.append(f"- 《{title}》未载明{_FIELD_NAMES[field]}。")
-            continue
-        clause, line = printed
-        citations.append(Citation.of(len(citations) + 1, meta, clause, line))
-        shown = _printed_forms(field, value)[0] if field == "date" else value
-        lines.append(f"- 《{title}》的{_FIELD_NAMES[field]}：{escape_markdown(shown)}。[{len(citations)}]")
+        title = escape_markdown(document.meta.title)
+        for field in intent.record_fields:
+            found = _record_value(document, field)
+            if found is None:
+                lines.append(f"- 《{title}》未载明{_FIELD_NAMES[field]}。")
+                continue
+            value, clause, line = found
+            citations.append(Citation.of(len(citations) + 1, document.meta, clause, line))
+            lines.append(f"- 《{title}》的{_FIELD_NAMES[field]}：{escape_markdown(value)}[{len(citations)}]")
     return _answer(intent, lines, citations)
+
+
+def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | None:
+    """(value as shown, clause, line) for a field of the record, or for an event the text dates itself
+    ("本条例自2024年3月1日起施行", "…会议通过"): the line stating it is the value."""
+    meta = document.meta
+    if field in ("doc_number", "issuer", "date"):
+        value = meta.issuer if field == "issuer" else getattr(meta, field)
+        forms = _printed_forms(field, value) if value else []
+        printed = _where_printed(document, forms)
+        return (forms[0] if field == "date" else value, *printed) if printed else None
+    for clause in document.clauses:
+        for line in clause.text.split("\n"):
+            if field in line and _DATED.search(line):
+                sentence = next((s for s in re.split(r"(?<=。)", line) if field in s), line).strip()
+                return sentence, clause, sentence
+    return None
+
+
+def _section_answer(intent: QueryIntent, named: list[Document]) -> Answer | None:
+    """A section asked for by its name: the clause headed so, its items if it has them, else its text."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for document in named:
+        section = next((c for c in document.clauses if c.kind == "clause" and intent.section in c.heading), None)
+        if section is None:
+            continue
+        items = [c for c in document.clauses if c.parent_path == section.path][:_SECTION_CLAUSES] or [section]
+        title = escape_markdown(document.meta.title)
+        lines.append(f"《{title}》{escape_markdown(section.path)}「{escape_markdown(section.heading)}」：")
+        for clause in items:
+            for quote in _openings(clause.text, skip_heading=clause is section):
+                citations.append(Citation.of(len(citations) + 1, document.meta, clause, quote))
+                lines.append(f"- {escape_markdown(quote)}[{len(citations)}]")
+    return _answer(intent, lines, citations) if citations else None
+
+
+def _openings(text: str, skip_heading: bool) -> list[str]:
+    """What a clause says first: the first sentence of each of its first paragraphs, verbatim (its heading
+    line left out when a section's text follows it) — "到2025年，…。" and "到2030年，…。" of a 主要目标."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    if skip_heading and len(paragraphs) > 1:
+        paragraphs = paragraphs[1:]
+    return [re.split(r"(?<=。)", paragraph)[0] for paragraph in paragraphs[:_SECTION_PARAGRAPHS]] or [text.strip()]
 
 
 def _tasks_answer(intent: QueryIntent, documents: list[Document]) -> Answer:

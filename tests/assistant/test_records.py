@@ -43,3 +43,16 @@ def test_the_tasks_a_department_leads(assistant: PolicyAssistant) -> None:
 def test_a_document_marking_no_lead_answers_with_the_tasks_naming_the_unit(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("自治区住建厅牵头哪些任务")
     assert "未标明牵头单位" in answer.answer and {c.doc_id for c in answer.citations} == {INNER}
+
+
+def test_several_facts_of_the_record_in_one_question(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("赤峰推动城乡建设绿色发展实施方案的文号是多少？哪天印发的")
+    assert "赤政办发〔2023〕61号" in answer.answer and "2023年12月15日" in answer.answer and len(answer.citations) == 2
+
+
+def test_a_section_asked_for_by_its_name(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("阿拉善盟城乡建设领域碳达峰行动方案的主要目标是什么？")
+    assert answer.answerable and {c.clause for c in answer.citations} == {"（二）"}
+    assert any("到2030年，城乡建设领域碳排放达到峰值" in c.quote for c in answer.citations)
+    for citation in answer.citations:
+        assert citation.quote in citation.text
