@@ -31,6 +31,7 @@ _NOT_A_NAME = re.compile("为牵头单位|下同|不再列出|简称|以下|包�
 _LABEL = re.compile(r"^\s*(?:责任单位|牵头单位|责任部门|牵头部门|配合单位|配合部门)[:：]")
 # A unit written without its level ("教育局" after "市发展改革委") takes the level of the first unit.
 _LEVEL_PREFIXES = ("自治区", "省", "市", "盟", "县", "旗", "区")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,}(?:部门|局|委员会|委|部|厅|办公室|人民政府|办事处|指挥部|领导小组|中心)")
 _ORG_ENDINGS = ("局", "委", "厅", "部", "办", "署", "会", "政府", "院", "行", "司", "处", "室", "团", "中心", "公司", "集团", "协",
                 "大", "联", "所", "站", "队", "分局", "总局")
 _NOT_GOVERNMENT = ("大", "大学", "学院", "公司", "集团", "银行", "分行", "支行")  # 杭师大 is no 市 department
@@ -41,6 +42,11 @@ _OWN_PREFIXES = (*_LEVEL_PREFIXES, "国家", "国网", "中国", "内蒙古", "�
 class Units:
     units: list[str]
     lead_units: list[str]
+
+
+def names_a_body(text: str) -> bool:
+    """Whether a sentence names a responsible body ("办公室设在国家粮食局", "由区民政部门审批")."""
+    return bool(_BODY.search(text))
 
 
 def unit_list_text(text: str) -> str | None:

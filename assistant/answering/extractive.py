@@ -123,7 +123,8 @@ def _department_lines(groups: list[_Group], labels: dict[str, str]) -> str:
             clause = evidence.clause
             others = [u for u in clause.units if u not in clause.lead_units]
             units = (f"牵头单位：{_names(clause.lead_units)}" + (f"；配合单位：{_names(others)}" if others else "")
-                     if clause.lead_units else f"责任单位：{_names(clause.units)}")
+                     if clause.lead_units else f"责任单位：{_names(clause.units)}" if clause.units
+                     else escape_markdown(evidence.sentence.strip().rstrip("。")))
             lines.append(f"- **{labels[evidence.doc_id]} {_where(citation)}**：{units}。[{citation.n}]")
     return "\n".join(lines)
 

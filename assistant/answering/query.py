@@ -41,7 +41,8 @@ _RECORD_FIELDS = (
 # The standard sections of a policy document, asked for by name ("主要目标是什么", "适用范围").
 _SECTION = re.compile(r"(?:主要|总体|发展|工作|阶段)目标|(?:基本|工作)原则|指导思想|总体要求|适用范围|工作方针|重点任务|保障措施")
 # "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
-_UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(牵头|负责|参与|配合)了?(?:哪些|什么|几项|几个|哪几)")
+_UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(?:单独|主要)?(牵头|负责|参与|配合)"
+                         r"[^，。？?]{0,6}?(?:哪些|什么|几项|几个|哪几)")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {

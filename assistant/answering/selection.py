@@ -16,6 +16,7 @@ from assistant.answering.query import QueryIntent
 from assistant.answering.retrieval import Hit, HybridRetriever
 from assistant.text.numbers import quantities
 from ingest.places import NATIONWIDE, gazetteer
+from ingest.units import names_a_body
 
 
 @dataclass
@@ -132,8 +133,8 @@ def answers(evidence: Evidence, intent: QueryIntent, policy: AnswerPolicy) -> bo
     lexical = evidence.coverage >= policy.covered
     if not lexical and not (evidence.agreed and evidence.coverage >= policy.agreed_covered):
         return False
-    if intent.department:
-        return bool(evidence.clause.units)
+    if intent.department:  # a unit list, or a sentence naming the body ("办公室设在国家粮食局")
+        return bool(evidence.clause.units) or names_a_body(evidence.sentence)
     if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
         return evidence.has_number and evidence.names_the_measure and (evidence.fragment_coverage >= policy.fragment_covered
                                                                        or not lexical)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.units import lead_convention, parse_units
+from ingest.units import lead_convention, names_a_body, parse_units
 
 
 @pytest.mark.parametrize(("text", "units", "lead"), [
@@ -36,3 +36,9 @@ def test_lead_units_follow_the_convention_the_document_states(text: str, units: 
                                  text + "（逗号前为牵头单位，下同）" if "团省委" in text else text)
     parsed = parse_units(text, convention)
     assert (parsed.units, parsed.lead_units) == (units, lead)
+
+
+def test_a_sentence_naming_a_responsible_body() -> None:
+    assert names_a_body("办公室设在国家粮食局，由国家粮食局主要负责人兼任办公室主任。")
+    assert names_a_body("区民政部门负责本行政区域内临时救助审批。")
+    assert not names_a_body("到2025年，城镇清洁取暖率达到93%。")
