@@ -101,7 +101,7 @@ class QueryAnalyser:
         typed = question.strip()
         question = simplified(typed)  # 濟寧 is 济宁; the intent keeps the question as typed, for display
         own_docs, own_place_docs = self._mentioned(question)
-        previous = _previous_question(history)
+        previous = self._previous_question(history)
         follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
         text, doc_ids, place_docs = question, own_docs, own_place_docs
         if follow_up:
@@ -188,6 +188,22 @@ class QueryAnalyser:
         topic = _MARKUP.sub("", topic)  # echoed into Markdown/HTML answers: never markup
         return topic if len(topic) <= _TOPIC_CHARS else topic[:_TOPIC_CHARS] + "…"
 
+    def _previous_question(self, history: Sequence[dict[str, Any]]) -> str:
+        """The question the conversation is about: as the last answer understood it (a follow-up already
+        completed), else the user's last message — itself completed when it was a follow-up ("那阿拉善呢？"
+        after "赤峰县城新建住宅最高几层"), so that a chain of follow-ups keeps its subject."""
+        for i in range(len(history) - 1, -1, -1):
+            message = history[i]
+            if message.get("role") == "assistant" and message.get("understood_as"):
+                return simplified(str(message["understood_as"]).strip())
+            if message.get("role") == "user":
+                asked = simplified(str(message.get("content", "")).strip())
+                earlier = self._previous_question(history[:i]) if i else ""
+                if earlier and (_FOLLOW_UP.search(asked) or len(asked) <= _SHORT_FOLLOW_UP):
+                    return self._complete(asked, earlier, self._mentioned(asked)[0] or self._mentioned(asked)[1])
+                return asked
+        return ""
+
     def _complete(self, question: str, previous: str, own_docs: list[str]) -> str:
         """A follow-up completed with what it leaves out: "那阿拉善呢？" after "赤峰县城新建住宅最高几层"
         → "阿拉善 县城新建住宅最高几层"; a new year or document replaces the old one."""
@@ -215,17 +231,6 @@ def document_aliases(meta: DocumentMeta) -> set[str]:
     if region.endswith("盟"):
         names |= {region[0] + "盟", "全盟"}
     return {name for name in names if name and len(name) >= 2}
-
-def _previous_question(history: Sequence[dict[str, Any]]) -> str:
-    """The question the conversation is about: as the last answer understood it (a follow-up already
-    completed), else the user's last message."""
-    for message in reversed(history):
-        if message.get("role") == "assistant" and message.get("understood_as"):
-            return str(message["understood_as"]).strip()
-        if message.get("role") == "user":
-            return str(message.get("content", "")).strip()
-    return ""
-
 
 def _asks_quantity(text: str) -> bool:
     if _QUANTITY_QUESTION.search(text.replace("哪几", "哪")):  # "哪几个地方" asks which, not how many

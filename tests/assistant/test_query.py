@@ -97,3 +97,10 @@ def test_no_place_is_missing_while_a_document_has_no_known_place(corpus_document
 ], ids=["traditional", "nei-meng"])
 def test_documents_named_in_other_ways_of_writing(analyser: QueryAnalyser, question: str, doc_ids: list[str]) -> None:
     assert analyser.analyse(question).doc_ids == doc_ids
+
+
+def test_a_chain_of_follow_ups_keeps_its_subject(analyser: QueryAnalyser) -> None:
+    history = [{"role": "user", "content": "赤峰县城新建住宅最高几层"}, {"role": "assistant", "content": "最高不超过18层。"},
+               {"role": "user", "content": "那阿拉善呢？"}, {"role": "assistant", "content": "最高不超过12层。"}]
+    intent = analyser.analyse("这条由哪些单位负责？", history)
+    assert intent.doc_ids == [ALXA] and "县城新建住宅" in intent.text and "呢" not in intent.text
