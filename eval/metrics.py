@@ -57,6 +57,9 @@ class ItemScore:
     cited: list[str]  # "file 条款" of what was cited, for the failure list
 
 
+_SOURCES_START = re.compile(r"\n\s*\*\*(?:依据|相关条款)")
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -71,6 +74,12 @@ def keyword_present(keyword: str, answer: str) -> bool:
     return bool(wanted) and wanted <= quantities(answer) and all(w in squash(answer) for w in words if w not in "万亿")
 
 
+def direct_answer(answer: str) -> str:
+    """The answer's own statement: the text before its quoted sources ("**依据**") or reference-only
+    clauses ("**相关条款（仅供参考…"); the whole text when it has neither (an LLM's reply)."""
+    return _SOURCES_START.split(answer, maxsplit=1)[0]
+
+
 def score(prediction: Prediction) -> ItemScore:
     item = prediction.item
     cited = [c for c in prediction.citations if not c.get("related_only")]
@@ -78,7 +87,8 @@ def score(prediction: Prediction) -> ItemScore:
     if item.answerable:
         values.update(_retrieval(item, prediction.retrieved))
         values["citation_recall"] = _mean(any(_holds(c, e.doc, e.evidence) for c in cited) for e in item.expected)
-        values["keyword_accuracy"] = float(all(keyword_present(k, prediction.answer) for k in item.answer_keywords))
+        direct = direct_answer(prediction.answer)  # a keyword only in a quote or a 仅供参考 clause was not answered
+        values["keyword_accuracy"] = float(all(keyword_present(k, direct) for k in item.answer_keywords))
         values["false_abstention"] = float(not prediction.answerable)
         expected_docs = {e.doc for e in item.expected}
         if len(expected_docs) > 1:

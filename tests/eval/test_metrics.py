@@ -45,6 +45,13 @@ def test_wrong_citations_wrong_numbers_and_abstentions_are_counted() -> None:
     assert overall["citation_precision"] == pytest.approx(1 / 3, abs=1e-3)
 
 
+def test_a_keyword_only_in_the_quotes_or_a_reference_clause_was_not_answered() -> None:
+    refused = "**答：** 《济宁…》未对“县城住宅层数”作出规定。\n\n**相关条款（仅供参考，并非所问问题的答案）**\n- [1] …最高不超过18层。"
+    assert score(Prediction(ITEM, refused, False, [], [])).values["keyword_accuracy"] == 0.0
+    quoted = "**答：** 严格限制县城民用建筑高度。[1]\n\n**依据**\n\n> 县城新建住宅最高不超过18层。"
+    assert score(Prediction(ITEM, quoted, True, [RIGHT], [])).values["keyword_accuracy"] == 0.0
+
+
 def test_regressions_beyond_the_tolerance_only() -> None:
     baseline = {"citation_recall": 0.95, "false_abstention": 0.04, "keyword_accuracy": 0.9}
     current = {"citation_recall": 0.94, "false_abstention": 0.10, "keyword_accuracy": 0.95}
