@@ -49,7 +49,7 @@ class DocumentMeta:
     date: str = ""  # ISO date, or "" when the document does not say
     region: str = ""  # 全国, 内蒙古自治区, 赤峰市, 广州市天河区
     region_code: str = ""  # its six-digit division code (ingest.places), "" for 全国 or unknown
-    level: str = ""  # 国家, 部委, 省, 市 or 区县 (ingest.places.LEVELS)
+    level: str = ""  # 国家, 部委, 省, 市 or 区县 (ingest.places)
 
     @property
     def issuer(self) -> str:

@@ -22,9 +22,8 @@ from typing import Literal
 
 Rank = Literal["省", "市", "区县"]
 _RANK_ORDER: dict[str, int] = {"省": 0, "市": 1, "区县": 2}
-# Document levels: the place's rank, or for the centre 国家 (国务院, 中共中央) and 部委 (a ministry).
-LEVELS = ("国家", "部委", "省", "市", "区县")
-# Other names users and older builds give the levels.
+# Document levels are the place's rank (省, 市, 区县), or for the centre 国家 (国务院, 中共中央) and 部委
+# (a ministry). Other names users and older builds give them:
 LEVEL_ALIASES = {"中央": "国家", "全国": "国家", "国务院": "国家", "部门": "部委", "自治区": "省", "直辖市": "省",
                  "省级": "省", "盟市": "市", "地市": "市", "地级市": "市", "州": "市", "市级": "市",
                  "旗县": "区县", "县区": "区县", "县": "区县", "区": "区县", "旗": "区县", "县级": "区县"}
@@ -92,14 +91,6 @@ class Gazetteer:
         if place.rank == "区县" and city is not None:
             return city.name + place.name
         return place.name
-
-    def parent(self, place: Place) -> Place | None:
-        if place.rank == "省":
-            return None
-        city = self.by_code.get(place.code[:4] + "00")
-        if place.rank == "区县" and city is not None:
-            return city
-        return self.by_code.get(place.code[:2] + "0000")
 
     def short_names(self, place: Place) -> set[str]:
         """内蒙古 for 内蒙古自治区, 黔南 for 黔南布依族苗族自治州, 阿拉善 for 阿拉善盟; none for a county."""

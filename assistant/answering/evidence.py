@@ -1,7 +1,7 @@
 """The sentence-level pass: inside retrieved clauses, find the sentence that answers and the part
 of it that states the answer ("最高不超过18层"), and measure how much of the question it covers.
 
-Coverage is the IDF-weighted share of the question's content words found in the sentence (words
+Coverage is the weighted share of the question's content words found in the sentence (words
 found only in the clause's headings count for less). It decides whether a document answers at all:
 a clause about 县城 that never mentions 住宅 or 层 does not answer "县城新建住宅最高几层".
 """
@@ -52,7 +52,7 @@ class Evidence:
     doc_id: str
     sentence: str  # verbatim from the clause text
     fragment: str  # the part of the sentence that states the answer
-    coverage: float  # 0..1, IDF-weighted share of the question's terms found in the sentence (and headings)
+    coverage: float  # 0..1, weighted share of the question's terms found in the sentence (and headings)
     fragment_coverage: float  # the same for the fragment (and headings): is the figure about the question?
     has_number: bool
     names_the_measure: bool = True  # every rate or share the question names (污水处理率) is in the sentence
@@ -65,7 +65,7 @@ class EvidenceFinder:
         self.policy = policy
 
     def terms(self, intent: QueryIntent, names: list[str]) -> dict[str, float]:
-        """Content words of the question, weighted by rarity in the corpus."""
+        """Content words of the question, weighted by their rarity in general Chinese (assistant.text.rarity)."""
         text = intent.text
         for name in sorted(names, key=len, reverse=True):
             text = text.replace(name, " ")
@@ -111,7 +111,7 @@ class EvidenceFinder:
                         names_the_measure=_names_measures(terms, sentence))
 
     def _coverage(self, terms: dict[str, float], text: str, context: str = "") -> float:
-        """The IDF-weighted share of `terms` in `text`; a term only in the headings (`context`) counts partly."""
+        """The weighted share of `terms` in `text`; a term only in the headings (`context`) counts partly."""
         total = sum(terms.values())
         if not total:
             return 0.0

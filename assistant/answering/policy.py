@@ -35,7 +35,7 @@ class AnswerPolicy:
     related_shown: int = 2
     """Closest clauses shown as "仅供参考" when nothing answers."""
 
-    # — does a sentence answer? (coverage = IDF-weighted share of the question's words it holds) —
+    # — does a sentence answer? (coverage = rarity-weighted share of the question's words it holds) —
     covered: float = 0.6
     """Coverage at which a sentence answers on its words alone. Lower answers more paraphrases but risks answering
     a question the document does not address (a false answer instead of "未作规定")."""

@@ -200,7 +200,8 @@ class QueryAnalyser:
                 asked = simplified(str(message.get("content", "")).strip())
                 earlier = self._previous_question(history[:i]) if i else ""
                 if earlier and (_FOLLOW_UP.search(asked) or len(asked) <= _SHORT_FOLLOW_UP):
-                    return self._complete(asked, earlier, self._mentioned(asked)[0] or self._mentioned(asked)[1])
+                    named, of_places = self._mentioned(asked)
+                    return self._complete(asked, earlier, named or of_places)
                 return asked
         return ""
 

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.answer import Answer, Citation
 from assistant.answering.markup import escape_markdown
 from assistant.answering.query import QueryIntent
-from ingest.models import Clause, Document
+from ingest.models import Clause, Document, DocumentMeta
 from ingest.units import unit_list_text
 
 _FIELD_NAMES = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "施行": "施行日期", "通过": "通过日期",
@@ -70,16 +71,16 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
     ("本条例自2024年3月1日起施行", "…会议通过"): the line stating it is the value."""
     meta = document.meta
     if field in ("doc_number", "issuer", "date"):
-        value = meta.issuer if field == "issuer" else getattr(meta, field)
-        forms = _printed_forms(field, value) if value else []
-        printed = _where_printed(document, forms)
-        return (forms[0] if field == "date" else value, *printed) if printed else None
-    for clause in document.clauses:
-        for line in clause.text.split("\n"):
-            if field in line and _DATED.search(line):
-                sentence = next((s for s in re.split(r"(?<=。)", line) if field in s), line).strip()
-                return sentence, clause, sentence
-    return None
+        printed = _printed_form(meta, field)
+        found = _first_line(document, lambda line: printed in line) if printed else None
+        shown = {"date": printed, "issuer": meta.issuer, "doc_number": meta.doc_number}[field]
+        return (shown, *found) if found else None
+    found = _first_line(document, lambda line: field in line and bool(_DATED.search(line)))
+    if found is None:
+        return None
+    clause, line = found
+    sentence = next((s for s in re.split(r"(?<=。)", line) if field in s), line).strip()
+    return sentence, clause, sentence
 
 
 def _section_answer(intent: QueryIntent, named: list[Document]) -> Answer | None:
@@ -137,19 +138,21 @@ def _answer(intent: QueryIntent, lines: list[str], citations: list[Citation]) ->
     return Answer(question=intent.question, answer=text, answerable=bool(citations), citations=citations, mode="extractive")
 
 
-def _printed_forms(field: str, value: str) -> list[str]:
-    """How a record value stands in the text: an ISO date as 2023年12月15日; issuers each on their own."""
-    if field == "date":
-        year, month, day = value.split("-")
-        return [f"{int(year)}年{int(month)}月{int(day)}日"]
-    return value.split("、") if field == "issuer" else [value]
+def _printed_form(meta: DocumentMeta, field: str) -> str:
+    """How a record value stands in the text: an ISO date as 2023年12月15日; of joint issuers, the first."""
+    if field == "issuer":
+        return meta.issuers[0] if meta.issuers else ""
+    if field == "date" and meta.date:
+        year, month, day = meta.date.split("-")
+        return f"{int(year)}年{int(month)}月{int(day)}日"
+    return meta.doc_number if field == "doc_number" else ""
 
 
-def _where_printed(document: Document, forms: list[str]) -> tuple[Clause, str] | None:
-    """The first clause (and its line) where the document prints the value."""
+def _first_line(document: Document, wanted: Callable[[str], bool]) -> tuple[Clause, str] | None:
+    """The first clause, and its line, for which `wanted(line)` holds."""
     for clause in document.clauses:
         for line in clause.text.split("\n"):
-            if forms and forms[0] in line:
+            if wanted(line):
                 return clause, line.strip()
     return None
 
