@@ -93,9 +93,11 @@ class Gazetteer:
         return place.name
 
     def short_names(self, place: Place) -> set[str]:
-        """内蒙古 for 内蒙古自治区, 黔南 for 黔南布依族苗族自治州, 阿拉善 for 阿拉善盟; none for a county."""
+        """内蒙古 for 内蒙古自治区, 黔南 for 黔南布依族苗族自治州, 阿拉善 for 阿拉善盟; of a county only an
+        autonomous county's (景宁 for 景宁畲族自治县): other counties' short names stand inside everyday
+        words (定安 in 确定安全, 华池 in 在华池塘)."""
         if place.rank == "区县":
-            return set()
+            return self._county_short_names(place)
         short = place.name
         for suffix in _SUFFIXES:
             if short.endswith(suffix):
@@ -108,6 +110,12 @@ class Gazetteer:
         if place.rank == "省" and len(short) > 2 and _is_place_word(short[:2]):
             return {short, short[:2]}  # 内蒙 for 内蒙古: how people shorten it, as the dictionary knows
         return {short}
+
+    def _county_short_names(self, place: Place) -> set[str]:
+        autonomous = re.fullmatch(r"(.+?)(?:自治县|自治旗)", place.name)
+        short = self._ethnic_tail.sub("", autonomous.group(1)) if autonomous else ""
+        is_a_people = bool(self._ethnic_tail.fullmatch(short + "族"))  # 鄂伦春自治旗: 鄂伦春 is the people
+        return {short} if len(short) >= 2 and not is_a_people and not _is_common_word(short) else set()
 
     def _name_at(self, text: str, i: int, previous: Mention | None) -> tuple[str, Place | None]:
         """The longest place name starting at i and the place it stands for here (None: can't tell)."""
@@ -129,11 +137,17 @@ class Gazetteer:
         return candidates[0]
 
 
+def _is_common_word(word: str) -> bool:
+    """Whether jieba's dictionary knows `word` as a common word, not a proper name (互助, 通道, 大厂)."""
+    import jieba.posseg
+
+    return not jieba.posseg.dt.word_tag_tab.get(word, "ns").startswith(("ns", "nr", "nz"))
+
+
 def _is_place_word(word: str) -> bool:
     """Whether jieba's dictionary tags `word` a place name (ns)."""
-    import jieba.posseg  # here: the tagger's table is only needed for a few province names
+    import jieba.posseg  # here: the tagger's table (read once, on import) is only needed for a few names
 
-    jieba.posseg.dt.initialize()
     return jieba.posseg.dt.word_tag_tab.get(word) == "ns"
 
 

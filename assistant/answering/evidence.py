@@ -17,7 +17,7 @@ from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QUESTION_WORDS, QueryIntent
 from assistant.answering.retrieval import Hit
 from assistant.text.numbers import quantities
-from assistant.text.rarity import general_weight
+from assistant.text.rarity import general_weight, is_function_word
 from assistant.text.synonyms import synonyms
 from ingest.models import Clause
 from ingest.sentences import split_sentences
@@ -95,7 +95,7 @@ class EvidenceFinder:
     # --- scoring ---------------------------------------------------------------------------
 
     def _weight(self, word: str) -> float:
-        return general_weight(word)
+        return general_weight(word) * (self.policy.function_word_weight if is_function_word(word) else 1.0)
 
     def _context(self, doc_id: str, clause: Clause) -> str:
         """Headings above and of the clause: words there support every sentence of it."""

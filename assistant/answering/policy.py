@@ -48,6 +48,10 @@ class AnswerPolicy:
     synonym_weight: float = 0.8
     """Credit for a question word whose 词林 synonym (住宅 for 住房) is in the sentence: below 1, as a synonym
     group also holds near-misses; higher bridges more everyday wording at the risk of false answers."""
+    function_word_weight: float = 0.3
+    """Weight share of a question's function words (那边, 一直, 以后: pronouns, adverbs, numerals, localisers, time
+    words, set phrases). Low, so that an everyday question's chatter does not sink its clause; higher makes such
+    words count as topic words."""
     heading_weight: float = 0.6
     """Credit for a question word found only in the clause's headings, not in the sentence (1 = same as in it)."""
     close_to_best: float = 0.2

@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.text.variants import simplified
 from ingest.models import DocumentMeta
+from ingest.numbering import to_int
 from ingest.places import NATIONWIDE, Mention, Place, gazetteer
 
 _COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
@@ -21,6 +22,9 @@ _METRIC = re.compile(r"比例|比率|[^效]率|面积|指标|目标|达到|不�
 _NOT_A_QUANTITY = re.compile(r"算不算|要不要|是否|能不能|提到|提出|哪些文件|哪些地方|哪些地区")
 _YEAR = re.compile(r"(20\d\d)年")
 _CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|项|个)")
+# "第二十四条具体怎么说", "条例第4条规定了什么": an article asked for by its number, and nothing else about it.
+_ARTICLE_ASKED = re.compile(r"^[^，,。？?]{0,12}?第([一二三四五六七八九十百零〇两\d]+)条(?:具体|的|原文|内容|全文|规定|讲|说|写|了|是|什么|啥"
+                            r"|怎么|怎样|如何|哪些|有|吗|呢)*[？?。！!\s]*$")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
 _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?:不同|区别|差异|差别|异同)$|(?:各|分别)(?:是|为)?多少$|一样吗$|相同吗$|一致吗$")
 _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
@@ -73,6 +77,7 @@ class QueryIntent:
     numeric: bool = False
     years: list[str] = field(default_factory=list)
     clause_reference: int | None = None  # "第二条…" in a follow-up: the n-th source of the last answer
+    article: int | None = None  # "第二十四条具体怎么说": that article of the document asked about
     topic: str = ""  # the subject, for "…未对“topic”作出规定"
     missing_places: list[str] = field(default_factory=list)  # places named that no document covers, as written
     record_fields: list[str] = field(default_factory=list)  # 文号, 发文机关, or events (施行, 通过…) asked of a document
@@ -123,6 +128,7 @@ class QueryAnalyser:
             numeric=_asks_quantity(intent_source) and not _DEPARTMENT.search(question),
             years=_YEAR.findall(question) or (_YEAR.findall(previous) if follow_up else []),
             clause_reference=_clause_reference(question) if follow_up else None,
+            article=self._article_asked(question),
             topic=self.topic(text),
             missing_places=self.uncovered_places(question),
             scope_doc_ids=place_docs,
@@ -139,6 +145,10 @@ class QueryAnalyser:
         """{unit, unit_leads} when the question asks which tasks a department leads or takes part in."""
         match = _UNIT_TASKS.search(self._pattern.sub(" ", question) if self._pattern else question)
         return {"unit": match.group(1), "unit_leads": match.group(2) == "牵头"} if match else {}
+
+    def _article_asked(self, question: str) -> int | None:
+        match = _ARTICLE_ASKED.search(self._pattern.sub("", question) if self._pattern else question)
+        return to_int(match.group(1)) if match else None
 
     def _mentioned(self, text: str) -> tuple[list[str], list[str]]:
         """(documents the text names one by one, in order of mention; documents of the places it names that
@@ -244,7 +254,5 @@ def _has_own_question(question: str) -> bool:
 
 
 def _clause_reference(question: str) -> int | None:
-    from ingest.numbering import to_int
-
     match = _CLAUSE_REFERENCE.search(question)
     return to_int(match.group(1)) if match else None

@@ -11,6 +11,7 @@ from assistant.answer import Answer, Citation
 from assistant.answering.markup import escape_markdown
 from assistant.answering.query import QueryIntent
 from ingest.models import Clause, Document, DocumentMeta
+from ingest.numbering import to_int
 from ingest.units import unit_list_text
 
 _FIELD_NAMES = {"doc_number": "文号", "issuer": "发文机关", "date": "印发日期", "施行": "施行日期", "通过": "通过日期",
@@ -28,6 +29,8 @@ def record_answer(intent: QueryIntent, documents: dict[str, Document]) -> Answer
     named = _asked_documents(intent, documents)
     if intent.record_fields and named:
         return _field_answer(intent, named)
+    if intent.article and named and (answer := article_answer(intent, named)):
+        return answer
     if intent.section and named and (answer := _section_answer(intent, named)):
         return answer
     if intent.unit:
@@ -81,6 +84,29 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
     clause, line = found
     sentence = next((s for s in re.split(r"(?<=。)", line) if field in s), line).strip()
     return sentence, clause, sentence
+
+
+def article_answer(intent: QueryIntent, named: list[Document]) -> Answer | None:
+    """"第二十四条具体怎么说": the article of that number in the first document asked about that has one."""
+    for document in named:
+        article = next((c for c in document.clauses if c.kind == "clause" and _article_number(c.label) == intent.article), None)
+        if article is not None:
+            return clause_answer(intent.question, document.meta, article)
+    return None
+
+
+def clause_answer(question: str, meta: DocumentMeta, clause: Clause) -> Answer:
+    """A clause asked for by where it stands, quoted whole."""
+    citation = Citation.of(1, meta, clause, clause.text)
+    quoted = escape_markdown(clause.text).replace("\n", "\n> ")
+    text = (f"**答：** 《{escape_markdown(meta.title)}》{escape_markdown(clause.path)}「{escape_markdown(clause.heading)}」"
+            f"原文如下：\n\n> {quoted}\n> —— [1]")
+    return Answer(question=question, answer=text, answerable=True, citations=[citation], mode="extractive")
+
+
+def _article_number(label: str) -> int | None:
+    match = re.fullmatch(r"第(.+)条", label)
+    return to_int(match.group(1)) if match else None
 
 
 def _section_answer(intent: QueryIntent, named: list[Document]) -> Answer | None:

@@ -9,14 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer import MODES, Answer, Citation, Mode
+from assistant.answer import MODES, Answer, Mode
 from assistant.answering.evidence import EvidenceFinder
 from assistant.answering.extractive import compose
 from assistant.answering.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
-from assistant.answering.markup import escape_markdown
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryAnalyser, QueryIntent, document_aliases
-from assistant.answering.records import record_answer
+from assistant.answering.records import article_answer, clause_answer, record_answer
 from assistant.answering.retrieval import Hit, HybridRetriever
 from assistant.answering.selection import EvidenceSelector
 from assistant.application.factory import open_index
@@ -77,8 +76,8 @@ class PolicyAssistant:
             raise QuestionError(f"未知的回答方式“{mode}”（可选 {'、'.join(MODES)}）", "bad_mode")
         scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
-        answer = self._referenced_clause(intent, history) if intent.clause_reference else None
-        if answer := answer or record_answer(intent, self.index.documents):  # read, not searched for
+        answer = record_answer(intent, self.index.documents) or self._referenced_clause(intent, history)
+        if answer:  # read, not searched for
             yield answer.answer
             yield answer
             return
@@ -131,20 +130,27 @@ class PolicyAssistant:
         return scope
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, Any]]) -> Answer | None:
-        """"第二条具体怎么说？": the full text of the n-th source of the previous answer, found by the
-        structured citations that answer carried (doc_id and clause path), never by its text."""
+        """"第二条具体怎么说？": article 二 of a document the previous answer cited; else its second source, found
+        by the structured citations that answer carried (doc_id and clause path), never by its text; else, with
+        nothing cited, article 二 of the document the conversation's words point to."""
         previous = next((m for m in reversed(history) if m.get("role") == "assistant"), {})
-        cited = next((c for c in previous.get("citations", []) if c["n"] == intent.clause_reference), None)
-        document = self.index.documents.get(cited["doc_id"]) if cited else None
-        clause = document.clause(cited["clause"]) if document and cited else None
-        if document is None or clause is None:
-            return None
-        meta = document.meta
-        citation = Citation.of(1, meta, clause, clause.text)
-        quoted = escape_markdown(clause.text).replace("\n", "\n> ")
-        text = (f"**答：** 《{escape_markdown(meta.title)}》{escape_markdown(clause.path)}「{escape_markdown(clause.heading)}」"
-                f"原文如下：\n\n> {quoted}\n> —— [1]")
-        return Answer(question=intent.question, answer=text, answerable=True, citations=[citation], mode="extractive")
+        cited = previous.get("citations", [])
+        if intent.article and (answer := self._article_of(intent, [c["doc_id"] for c in cited])):
+            return answer
+        if intent.clause_reference and (answer := self._nth_source(intent, cited)):
+            return answer
+        if intent.article and not cited and (hits := self.retriever.search(intent.text, 1)):
+            return self._article_of(intent, [hits[0].chunk.doc_id])
+        return None
+
+    def _nth_source(self, intent: QueryIntent, cited: list[dict[str, Any]]) -> Answer | None:
+        source = next((c for c in cited if c["n"] == intent.clause_reference), None)
+        document = self.index.documents.get(source["doc_id"]) if source else None
+        clause = document.clause(source["clause"]) if document and source else None
+        return clause_answer(intent.question, document.meta, clause) if document and clause else None
+
+    def _article_of(self, intent: QueryIntent, doc_ids: Sequence[str]) -> Answer | None:
+        return article_answer(intent, [self.index.documents[d] for d in dict.fromkeys(doc_ids) if d in self.index.documents])
 
 
 # Control and invisible characters, and lone surrogates (valid JSON escapes, but not encodable text).

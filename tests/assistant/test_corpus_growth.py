@@ -64,3 +64,22 @@ def test_whole_district_means_the_district_when_its_notice_answers(after: Policy
     answer = after.ask("全区港澳青年创业团队中港澳青年人数比例要达到多少")
     cited = {c.doc_id for c in answer.citations if not c.related_only}
     assert cited == {"guangzhou-tianhe-2023-hk-macao-youth-entrepreneurship"} and "30%" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["北京市建筑绿色发展条例第二十四条具体怎么说？", "北京条例第24条规定了什么"])
+def test_an_article_asked_for_by_its_number_is_quoted_whole(after: PolicyAssistant, question: str) -> None:
+    answer = after.ask(question)
+    assert [(c.doc_id, c.clause) for c in answer.citations] == [("beijing-2023-green-building-regulation", "第三章第二十四条")]
+    assert "不得擅自拆改或者损坏建筑围护结构保温层" in answer.answer
+
+
+def test_a_question_about_an_article_is_not_a_request_for_its_text(after: PolicyAssistant) -> None:
+    answer = after.ask("违反北京条例第二十四条会怎么罚？")  # the penalty stands in 第五十七条
+    assert answer.citations and answer.citations[0].clause.endswith("第五十七条")
+
+
+def test_an_article_of_the_document_the_conversation_is_about(after: PolicyAssistant) -> None:
+    history = [{"role": "user", "content": "晋陕蒙接壤地区水土保持规定里说的接壤地区包括哪些地方？"},
+               {"role": "assistant", "content": "包括山西省河曲县、保德县、偏关县……"}]  # an answer that cited nothing
+    answer = after.ask("第四条具体怎么说？", history)
+    assert [(c.doc_id, c.clause) for c in answer.citations] == [("sdpc-mwr-1988-jinshanmeng-soil-conservation", "第四条")]

@@ -18,8 +18,10 @@ from ingest.places import gazetteer
     ("朝阳区的规定", []),  # which 朝阳区? and not 朝阳市 either
     ("城区绿化覆盖率和新城区建设", []),  # county names that are ordinary words count only after their city
     ("国务院办公厅", []),
+    ("景宁县城和长阳的规定", ["景宁畲族自治县", "长阳土家族自治县"]),  # an autonomous county by its short name
+    ("要确定安全措施，在华池塘边互助", []),  # 定安县, 华池县 and 互助土族自治县 are not named here
 ], ids=["city-short", "province-short", "ethnic-names", "autonomous-prefecture", "chain", "shared-county-after-city",
-        "shared-county-alone", "ordinary-words", "no-place"])
+        "shared-county-alone", "ordinary-words", "no-place", "autonomous-county-short", "county-names-inside-words"])
 def test_places_named_in_a_text(text: str, names: list[str]) -> None:
     assert [m.place.name for m in gazetteer().mentions(text)] == names
 
