@@ -44,6 +44,7 @@ _RECORD_FIELDS = (
 )
 # The standard sections of a policy document, asked for by name ("主要目标是什么", "适用范围").
 _SECTION = re.compile(r"(?:主要|总体|发展|工作|阶段)目标|(?:基本|工作)原则|指导思想|总体要求|适用范围|工作方针|重点任务|保障措施")
+_SCOPE_ASKED = re.compile(r"适用(?:于|的)?(?:哪些|什么|哪)|适用对象")  # "预案适用于哪些工作": its 适用范围
 # "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
 _UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(?:单独|主要)?(牵头|负责|参与|配合)"
                          r"[^，。？?]{0,6}?(?:哪些|什么|几项|几个|哪几)")
@@ -133,7 +134,7 @@ class QueryAnalyser:
             missing_places=self.uncovered_places(question),
             scope_doc_ids=place_docs,
             record_fields=[name for name, pattern in _RECORD_FIELDS if pattern.search(question)],
-            section=match.group() if (match := _SECTION.search(question)) else "",
+            section=_section_asked(question),
             **self._unit_asked(question),
         )
 
@@ -242,6 +243,12 @@ def document_aliases(meta: DocumentMeta) -> set[str]:
     if region.endswith("盟"):
         names |= {region[0] + "盟", "全盟"}
     return {name for name in names if name and len(name) >= 2}
+
+def _section_asked(question: str) -> str:
+    if match := _SECTION.search(question):
+        return match.group()
+    return "适用范围" if _SCOPE_ASKED.search(question) else ""
+
 
 def _asks_quantity(text: str) -> bool:
     if _QUANTITY_QUESTION.search(text.replace("哪几", "哪")):  # "哪几个地方" asks which, not how many

@@ -21,6 +21,8 @@ _MIN_TITLE_PAIRS = 4  # character pairs a question shares with a title to point 
 _TITLE_MATCH = 0.6  # of a place's documents, those whose titles the question echoes this much of the best one
 _SECTION_CLAUSES = 8  # a section's items listed at most
 _SECTION_PARAGRAPHS = 3  # paragraphs of a section's own text quoted at most
+# How a regulation states a section that has no heading of its own: "本条例适用于…", "…适用本办法".
+_SECTION_FORMULAS = {"适用范围": re.compile(r"(?:本|此)(?:条例|办法|规定|细则|预案|意见|方案|通知)适用于|适用本(?:条例|办法|规定|细则|预案)")}
 _LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市|盟|县|区|旗)")
 
 
@@ -114,14 +116,16 @@ def _section_answer(intent: QueryIntent, named: list[Document]) -> Answer | None
     lines: list[str] = []
     citations: list[Citation] = []
     for document in named:
-        section = next((c for c in document.clauses if c.kind == "clause" and intent.section in c.heading), None)
+        headed = next((c for c in document.clauses if c.kind == "clause" and intent.section in c.heading), None)
+        formula = _SECTION_FORMULAS.get(intent.section)  # an article without a heading states it in a set form
+        section = headed or next((c for c in document.clauses if c.kind == "clause" and formula and formula.search(c.text)), None)
         if section is None:
             continue
         items = [c for c in document.clauses if c.parent_path == section.path][:_SECTION_CLAUSES] or [section]
         title = escape_markdown(document.meta.title)
         lines.append(f"《{title}》{escape_markdown(section.path)}「{escape_markdown(section.heading)}」：")
         for clause in items:
-            for quote in _openings(clause.text, skip_heading=clause is section):
+            for quote in _openings(clause.text, skip_heading=clause is headed):
                 citations.append(Citation.of(len(citations) + 1, document.meta, clause, quote))
                 lines.append(f"- {escape_markdown(quote)}[{len(citations)}]")
     return _answer(intent, lines, citations) if citations else None

@@ -83,3 +83,9 @@ def test_an_article_of_the_document_the_conversation_is_about(after: PolicyAssis
                {"role": "assistant", "content": "包括山西省河曲县、保德县、偏关县……"}]  # an answer that cited nothing
     answer = after.ask("第四条具体怎么说？", history)
     assert [(c.doc_id, c.clause) for c in answer.citations] == [("sdpc-mwr-1988-jinshanmeng-soil-conservation", "第四条")]
+
+
+@pytest.mark.parametrize("question", ["北京市建筑绿色发展条例的适用范围是什么？", "北京条例适用于哪些建筑活动？"])
+def test_the_scope_of_a_regulation_is_its_article_that_says_what_it_applies_to(after: PolicyAssistant, question: str) -> None:
+    answer = after.ask(question)  # 第二条 has no heading: "……适用本条例" says it
+    assert answer.answerable and answer.citations[0].clause == "第一章第二条" and "适用本条例" in answer.citations[0].quote
