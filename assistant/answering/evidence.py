@@ -41,7 +41,7 @@ _GENERIC = frozenset((
 _QUESTION_PHRASES = re.compile(
     r"要达到|达到|要求|是多少|各是多少|分别是多少|各控制在多少|控制在|多少|有何不同|有什么不同|有何|有什么|是什么|什么|哪几个|哪几|"
     r"哪些|哪个|哪所|哪年|哪|这个|这条|这项|几级|几个|几项|吗|呢|是否|要不要|能不能|怎么|如何|表述|包括|目标|指标|规定|"
-    r"分别|各是|一样|不同|区别|差异|展开|最多能|最多|最少|至少|能|可以|需要|应该|从哪|多远|多久|多长时间|啥|的|了")
+    r"分别|各是|一样|不同|区别|差异|展开|量化|百分比|最多能|最多|最少|至少|能|可以|需要|应该|从哪|多远|多久|多长时间|啥|的|了")
 # How a question names what the text states: "几层"/"层数" are answered by "18层".
 _QUESTION_FORMS = {"层数": "层", "几层": "层", "多少层": "层", "层": "层", "楼层": "层", "高度": "高"}
 
@@ -123,11 +123,10 @@ class EvidenceFinder:
         if intent.numeric and evidence.has_number:
             rank += policy.numeric_sentence_bonus
         if intent.years:
-            stated = set(_TARGET_YEAR.findall(sentence))
-            if stated & set(intent.years):
-                rank += policy.year_match_bonus
-            elif stated:
+            if states_other_years(sentence, intent.years):
                 rank -= policy.year_mismatch_penalty
+            elif set(_TARGET_YEAR.findall(sentence)):
+                rank += policy.year_match_bonus
         if intent.department and evidence.clause.units:
             rank += policy.unit_list_bonus
         return rank
@@ -163,6 +162,12 @@ def _found(term: str, text: str, context: str, policy: AnswerPolicy) -> float:
     if term in context or any(synonym in context for synonym in synonyms(term)):
         return policy.heading_weight
     return 0.0
+
+
+def states_other_years(sentence: str, years: list[str]) -> bool:
+    """The sentence gives targets for years, none of them asked (a 2025 figure for a 2024 question)."""
+    stated = set(_TARGET_YEAR.findall(sentence))
+    return bool(years) and bool(stated) and not stated & set(years)
 
 
 def _outside_brackets(text: str, separator: str) -> list[str]:

@@ -48,6 +48,10 @@ _SCOPE_ASKED = re.compile(r"适用(?:于|的)?(?:哪些|什么|哪)|适用对象
 # "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
 _UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(?:单独|主要)?(牵头|负责|参与|配合)"
                          r"[^，。？?]{0,6}?(?:哪些|什么|几项|几个|哪几)")
+# "在供水、污水方面有哪些量化指标": several subjects of one list question, each answered on its own.
+_FACETS = re.compile(r"(?:在|关于|对)([\u4e00-\u9fff]{2,10}?(?:(?:、|和|与|及|以及)[\u4e00-\u9fff]{2,10}?)+)(?:等)?(?:方面|领域|的)")
+_FACET_SEPARATOR = re.compile(r"、|以及|和|与|及")
+_ASKS_FOR_SEVERAL = re.compile(r"哪些|哪几|有什么|都有")
 _SHORT_FOLLOW_UP = 12  # characters: a question this short leans on the one before it
 # Everyday words → the words policy texts use, so "农村的房子" finds "农房" (longest first).
 _OFFICIAL_TERMS = {
@@ -86,6 +90,7 @@ class QueryIntent:
     unit: str = ""  # "住建局" in "济宁住建局牵头哪些任务": the department whose tasks are asked for
     unit_leads: bool = True  # 牵头 (its lead tasks) rather than 负责/参与 (every task naming it)
     scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
+    facets: list[str] = field(default_factory=list)  # 供水, 污水 in "在供水、污水方面有哪些量化指标": each answered
 
 
 class QueryAnalyser:
@@ -135,6 +140,7 @@ class QueryAnalyser:
             scope_doc_ids=place_docs,
             record_fields=[name for name, pattern in _RECORD_FIELDS if pattern.search(question)],
             section=_section_asked(question),
+            facets=self._facets(question),
             **self._unit_asked(question),
         )
 
@@ -146,6 +152,13 @@ class QueryAnalyser:
         """{unit, unit_leads} when the question asks which tasks a department leads or takes part in."""
         match = _UNIT_TASKS.search(self._pattern.sub(" ", question) if self._pattern else question)
         return {"unit": match.group(1), "unit_leads": match.group(2) == "牵头"} if match else {}
+
+    def _facets(self, question: str) -> list[str]:
+        """The subjects of a list question that names several ("在供水、污水方面有哪些…"), as written."""
+        if not _ASKS_FOR_SEVERAL.search(question):
+            return []
+        match = _FACETS.search(self._pattern.sub("", question) if self._pattern else question)
+        return [facet for facet in _FACET_SEPARATOR.split(match.group(1)) if len(facet) >= 2] if match else []
 
     def _article_asked(self, question: str) -> int | None:
         match = _ARTICLE_ASKED.search(self._pattern.sub("", question) if self._pattern else question)

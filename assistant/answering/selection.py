@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from assistant.answering.evidence import Evidence, EvidenceFinder
+from assistant.answering.evidence import Evidence, EvidenceFinder, states_other_years
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryIntent
 from assistant.answering.retrieval import Hit, HybridRetriever
@@ -64,6 +64,8 @@ class EvidenceSelector:
         if intent.missing_places and not named:  # no other place's figure answers for this one
             enclosing = self._enclosing(intent, scope)
             return Findings(intent=intent, related=self._related(intent, terms, set(), enclosing) if enclosing else [])
+        if intent.facets and named and (by_facet := self._by_facet(intent, scope)).answering:
+            return by_facet
         per_document = self.candidates(intent, scope)
         answering = [e for hits in per_document.values() for e in self._answering(self.finder.ranked(hits, intent, terms), intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
@@ -79,6 +81,18 @@ class EvidenceSelector:
         if not findings.answering:
             findings.related = self._related(intent, terms, exclude=set(named), scope=scope)
         return findings
+
+    def _by_facet(self, intent: QueryIntent, scope: Collection[str] | None) -> Findings:
+        """A list question about several subjects ("在供水、污水方面有哪些量化指标"): each subject answered on its
+        own, as if asked alone, and the answers put together (a sentence answering two subjects once)."""
+        rest = intent.text
+        for facet in intent.facets:
+            rest = rest.replace(facet, " ")
+        found = [self.find(replace(intent, text=f"{facet} {rest}", facets=[]), scope) for facet in intent.facets]
+        answering = list({(e.doc_id, e.clause.path, e.sentence): e for f in found for e in f.answering}.values())
+        answered = {e.doc_id for e in answering}
+        return Findings(intent=intent, answering=answering, hits=[h for f in found for h in f.hits],
+                        missing=[d for d in intent.doc_ids if d not in answered and (scope is None or d in scope)])
 
     def _related(self, intent: QueryIntent, terms: dict[str, float], exclude: set[str],
                  scope: Collection[str] | None) -> list[Evidence]:
@@ -135,7 +149,8 @@ def answers(evidence: Evidence, intent: QueryIntent, policy: AnswerPolicy) -> bo
         return False
     if intent.department:  # a unit list, or a sentence naming the body ("办公室设在国家粮食局")
         return bool(evidence.clause.units) or names_a_body(evidence.sentence)
-    if intent.numeric:  # the figure must be about the question, not just stand in the same sentence
-        return evidence.has_number and evidence.names_the_measure and (evidence.fragment_coverage >= policy.fragment_covered
-                                                                       or not lexical)
+    if intent.numeric:  # the figure must be about the question and its year, not just stand in the same sentence
+        figure_of_the_question = evidence.fragment_coverage >= policy.fragment_covered or not lexical
+        return (evidence.has_number and evidence.names_the_measure and figure_of_the_question
+                and not states_other_years(evidence.sentence, intent.years))
     return True

@@ -54,6 +54,17 @@ def test_a_rate_is_answered_only_by_a_sentence_naming_that_rate(assistant: Polic
     assert not answer.answerable and "未对" in answer.answer
 
 
+def test_a_list_question_about_several_subjects_answers_each(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("阿拉善在生活垃圾和生活污水处理方面定了哪些量化目标？")
+    assert {(ALXA, "二（三）15"), (ALXA, "二（三）16")} <= _cited(answer)  # 垃圾 in one clause, 污水 in the next
+    assert "65%" in answer.answer and "35%" in answer.answer
+
+
+def test_a_figure_for_another_year_does_not_answer(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("赤峰2024年装配式建筑占新建建筑的比例是多少？")  # 赤峰 sets it for 2025 only
+    assert not answer.answerable and CHIFENG not in {d for d, _ in _cited(answer)}
+
+
 def test_comparison_cites_every_named_document(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("赤峰和通辽的城镇燃气普及率目标有什么不同")
     assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO}

@@ -104,3 +104,13 @@ def test_a_chain_of_follow_ups_keeps_its_subject(analyser: QueryAnalyser) -> Non
                {"role": "user", "content": "那阿拉善呢？"}, {"role": "assistant", "content": "最高不超过12层。"}]
     intent = analyser.analyse("这条由哪些单位负责？", history)
     assert intent.doc_ids == [ALXA] and "县城新建住宅" in intent.text and "呢" not in intent.text
+
+
+@pytest.mark.parametrize(("question", "facets"), [
+    ("赤峰在供水、污水方面有哪些量化指标？", ["供水", "污水"]),
+    ("济宁方案里关于污水处理和再生水利用的量化目标有哪些？", ["污水处理", "再生水利用"]),
+    ("赤峰在供水方面有哪些量化指标？", []),  # one subject: an ordinary question
+    ("赤峰和通辽的供水目标", []),  # two documents, not two subjects
+])
+def test_the_subjects_of_a_list_question(analyser: QueryAnalyser, question: str, facets: list[str]) -> None:
+    assert analyser.analyse(question).facets == facets
