@@ -15,7 +15,9 @@ from ingest.places import NATIONWIDE, Mention, Place, gazetteer
 
 _COMPARISON = re.compile(r"区别|不同|差异|差别|对比|比较|分别|各地|各自|各是|异同|一样吗|相同吗|一致吗|哪些文件|哪些地方|哪些地区|哪几个|哪几份|都有")
 _LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几份|哪些方案|各地")
-_DEPARTMENT = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|谁牵头|谁负责|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
+# "哪几个部门牵头", "归哪些厅局管", "谁来监管": which body is responsible.
+_DEPARTMENT = re.compile(r"(?:哪个|哪些|哪几个|哪一个|哪家|什么)(?:部门|单位|机关|机构|厅局|局|委|厅|办)"
+                         r"|谁来?(?:牵头|负责|管|监管|主管|审批|受理|组织|实施)|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
 # Numeric: a question asking for a quantity, or naming a metric without asking yes/no or "which files".
 _QUANTITY_QUESTION = re.compile(r"多少|几[层个项年成倍级]?|多高|多大|多密|多远|多长|多宽|多久|哪年|何时")
 _METRIC = re.compile(r"比例|比率|[^效]率|面积|指标|目标|达到|不低于|不超过|层数|密度|规模")
@@ -46,7 +48,7 @@ _RECORD_FIELDS = (
 _SECTION = re.compile(r"(?:主要|总体|发展|工作|阶段)目标|(?:基本|工作)原则|指导思想|总体要求|适用范围|工作方针|重点任务|保障措施")
 _SCOPE_ASKED = re.compile(r"适用(?:于|的)?(?:哪些|什么|哪)|适用对象")  # "预案适用于哪些工作": its 适用范围
 # "住建局牵头哪些任务", "市财政局负责什么": a department, and the tasks asked of it.
-_UNIT_TASKS = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(?:单独|主要)?(牵头|负责|参与|配合)"
+_UNIT_TASKS = re.compile(r"((?:(?![由让是里的在])[\u4e00-\u9fff]){2,14}?(?:局|委|厅|办|部|委员会|政府|中心))(单独|主要)?(牵头|负责|参与|配合)"
                          r"[^，。？?]{0,6}?(?:哪些|什么|几项|几个|哪几)")
 # "在供水、污水方面有哪些量化指标": several subjects of one list question, each answered on its own.
 _FACETS = re.compile(r"(?:在|关于|对)([\u4e00-\u9fff]{2,10}?(?:(?:、|和|与|及|以及)[\u4e00-\u9fff]{2,10}?)+)(?:等)?(?:方面|领域|的)")
@@ -89,6 +91,7 @@ class QueryIntent:
     section: str = ""  # a standard section asked for: 主要目标, 基本原则, 适用范围…
     unit: str = ""  # "住建局" in "济宁住建局牵头哪些任务": the department whose tasks are asked for
     unit_leads: bool = True  # 牵头 (its lead tasks) rather than 负责/参与 (every task naming it)
+    unit_alone: bool = False  # 单独牵头: the tasks it leads with no other lead unit
     scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
     facets: list[str] = field(default_factory=list)  # 供水, 污水 in "在供水、污水方面有哪些量化指标": each answered
 
@@ -149,9 +152,9 @@ class QueryAnalyser:
         return self._mentioned(text)[0]
 
     def _unit_asked(self, question: str) -> dict[str, Any]:
-        """{unit, unit_leads} when the question asks which tasks a department leads or takes part in."""
+        """{unit, unit_leads, unit_alone} when the question asks which tasks a department leads or takes part in."""
         match = _UNIT_TASKS.search(self._pattern.sub(" ", question) if self._pattern else question)
-        return {"unit": match.group(1), "unit_leads": match.group(2) == "牵头"} if match else {}
+        return {"unit": match.group(1), "unit_leads": match.group(3) == "牵头", "unit_alone": match.group(2) == "单独"} if match else {}
 
     def _facets(self, question: str) -> list[str]:
         """The subjects of a list question that names several ("在供水、污水方面有哪些…"), as written."""

@@ -149,7 +149,8 @@ def _tasks_answer(intent: QueryIntent, documents: list[Document]) -> Answer:
         marks_leads = any(clause.lead_units for clause in document.clauses)
         by_lead = intent.unit_leads and marks_leads
         tasks = [c for c in document.clauses if c.kind == "clause"
-                 and any(_abbreviates(intent.unit, unit) for unit in (c.lead_units if by_lead else c.units))]
+                 and any(_abbreviates(intent.unit, unit) for unit in (c.lead_units if by_lead else c.units))
+                 and not (intent.unit_alone and by_lead and len(c.lead_units) > 1)]
         if tasks and intent.unit_leads and not marks_leads:
             lines.append(f"《{escape_markdown(document.meta.title)}》未标明牵头单位，列有“{escape_markdown(intent.unit)}”的任务：")
         for clause in tasks:

@@ -114,3 +114,14 @@ def test_a_chain_of_follow_ups_keeps_its_subject(analyser: QueryAnalyser) -> Non
 ])
 def test_the_subjects_of_a_list_question(analyser: QueryAnalyser, question: str, facets: list[str]) -> None:
     assert analyser.analyse(question).facets == facets
+
+
+@pytest.mark.parametrize("question", ["济宁推进城乡基础设施一体化是哪几个部门牵头？", "内蒙古推广装配式建筑这块归哪些厅局管？",
+                                      "北京谁来监管建筑垃圾处理活动？", "科技创新政策是哪个局牵头实施的？"])
+def test_ways_of_asking_which_body_is_responsible(analyser: QueryAnalyser, question: str) -> None:
+    assert analyser.analyse(question).department
+
+
+def test_the_department_whose_tasks_are_asked_is_read_without_the_words_around_it(analyser: QueryAnalyser) -> None:
+    intent = analyser.analyse("济宁方案里由市住房城乡建设局单独牵头的任务有哪几项？")
+    assert (intent.unit, intent.unit_leads, intent.unit_alone) == ("市住房城乡建设局", True, True)

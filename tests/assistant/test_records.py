@@ -33,6 +33,11 @@ def test_a_record_the_document_does_not_print_is_said_missing(assistant: PolicyA
     assert not answer.answerable and "未载明印发日期" in answer.answer
 
 
+def test_the_tasks_a_department_leads_alone(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("济宁方案里由市住房城乡建设局单独牵头的任务有哪几项？")
+    assert [c.clause for c in answer.citations] == ["四（九）", "四（十）", "四（十二）"]  # not the tasks it co-leads
+
+
 def test_the_tasks_a_department_leads(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("济宁住建局牵头哪些任务")  # 住建局: the short name of 市住房城乡建设局
     cited = {c.clause for c in answer.citations}
