@@ -80,7 +80,7 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
         found = _first_line(document, lambda line: printed in line) if printed else None
         shown = {"date": printed, "issuer": meta.issuer, "doc_number": meta.doc_number}[field]
         return (shown, *found) if found else None
-    found = _first_line(document, lambda line: field in line and bool(_DATED.search(line)))
+    found = _first_line(document, lambda line: field in line and bool(_DATED.search(line)), provisions_first=True)
     if found is None:
         return None
     clause, line = found
@@ -179,9 +179,11 @@ def _printed_form(meta: DocumentMeta, field: str) -> str:
     return meta.doc_number if field == "doc_number" else ""
 
 
-def _first_line(document: Document, wanted: Callable[[str], bool]) -> tuple[Clause, str] | None:
-    """The first clause, and its line, for which `wanted(line)` holds."""
-    for clause in document.clauses:
+def _first_line(document: Document, wanted: Callable[[str], bool], provisions_first: bool = False) -> tuple[Clause, str] | None:
+    """The first clause, and its line, for which `wanted(line)` holds; with `provisions_first`, a numbered
+    clause before the preamble (the article "本条例自…起施行" before the adopting notice that repeats it)."""
+    clauses = sorted(document.clauses, key=lambda c: c.kind != "clause") if provisions_first else document.clauses
+    for clause in clauses:
         for line in clause.text.split("\n"):
             if wanted(line):
                 return clause, line.strip()

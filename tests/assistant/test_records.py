@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant.answering.query import QueryAnalyser
+from assistant.answering.records import record_answer
 from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
+from ingest.pipeline import parse_file
 from vectorstore.index import PolicyIndex
 
 JINING, INNER = "jining-2022-green-development", "inner-mongolia-2022-green-development"
@@ -61,3 +66,11 @@ def test_a_section_asked_for_by_its_name(assistant: PolicyAssistant) -> None:
     assert any("到2030年，城乡建设领域碳排放达到峰值" in c.quote for c in answer.citations)
     for citation in answer.citations:
         assert citation.quote in citation.text
+
+
+def test_the_date_of_entry_into_force_is_read_from_the_article_not_the_adopting_notice() -> None:
+    path = Path(__file__).resolve().parents[2] / "eval" / "corpora" / "dev" / "jingning-2015-urban-management-regulation.txt"
+    document = parse_file(path, 10_000_000)
+    intent = QueryAnalyser([document.meta]).analyse("景宁城市管理条例从哪天开始施行？")  # the notice before it says 施行 too
+    answer = record_answer(intent, {document.meta.doc_id: document})
+    assert answer is not None and answer.citations[0].clause == "第二十九条" and "2015年8月1日" in answer.answer
