@@ -28,6 +28,8 @@ _CLAUSE_REFERENCE = re.compile(r"第([一二三四五六七八九十\d]+)(?:条|
 _ARTICLE_ASKED = re.compile(r"^[^，,。？?]{0,12}?第([一二三四五六七八九十百零〇两\d]+)条(?:具体|的|原文|内容|全文|规定|讲|说|写|了|是|什么|啥"
                             r"|怎么|怎样|如何|哪些|有|吗|呢)*[？?。！!\s]*$")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|另外|再问|这条|这项|该项|这个|上述|它|其)|呢[？?！!。]*$")
+# "要是不设，谁来罚？", "其中技术调查官制度…": a case or part of what was just asked, when no document is named.
+_CONTINUING = re.compile(r"要是|如果|假如|万一|其中")
 _COMPARISON_TAIL = re.compile(r"(?:上|方面)?(?:有什么|有何|有哪些)?(?:不同|区别|差异|差别|异同)$|(?:各|分别)(?:是|为)?多少$|一样吗$|相同吗$|一致吗$")
 _MARKUP = re.compile(r"[<>`*_\[\]{}|\\#]")
 _TOPIC_CHARS = 40
@@ -35,7 +37,7 @@ _EDGE_WORDS = re.compile(r"^[和与及、，,对在的]+|[，,、的]+$")
 # Questions about the document record, not its provisions.
 _RECORD_FIELDS = (
     ("doc_number", re.compile(r"文号|发文字号|发文编号|什么令|哪号令")),
-    ("issuer", re.compile(r"发文机关|发文单位|印发单位|发布单位|发布机关|哪个(?:部门|单位|机关)(?:发|印发|发布|出台|制定)的"
+    ("issuer", re.compile(r"发文机关|发文单位|印发单位|发布单位|发布机关|哪(?:个|几个|两个|些)(?:部门|单位|机关)(?:联合)?(?:发|印发|发布|出台|制定)的"
                           r"|谁(?:发|印发|发布|出台)的")),
     ("date", re.compile(r"(?:印发|发布|发文|成文|出台|公布)(?:日期|时间)|(?:什么时候|哪天|何时|哪年|哪一年)(?:印发|发布|出台|公布|发的)"
                         r"|(?:哪天|何时|什么时候)(?:经\S{0,12})?(?:印发|发布)")),
@@ -116,7 +118,8 @@ class QueryAnalyser:
         question = simplified(typed)  # 濟寧 is 济宁; the intent keeps the question as typed, for display
         own_docs, own_place_docs = self._mentioned(question)
         previous = self._previous_question(history)
-        follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP)
+        follow_up = bool(previous) and (_FOLLOW_UP.search(question) is not None or len(question) <= _SHORT_FOLLOW_UP
+                                        or (_CONTINUING.match(question) is not None and not own_docs and not own_place_docs))
         text, doc_ids, place_docs = question, own_docs, own_place_docs
         if follow_up:
             text = self._complete(question, previous, own_docs or own_place_docs)

@@ -77,7 +77,7 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
     meta = document.meta
     if field in ("doc_number", "issuer", "date"):
         printed = _printed_form(meta, field)
-        found = _first_line(document, lambda line: printed in line) if printed else None
+        found = next((line for wanted in _record_lines(meta, field, printed) if (line := _first_line(document, wanted))), None)
         shown = {"date": printed, "issuer": meta.issuer, "doc_number": meta.doc_number}[field]
         return (shown, *found) if found else None
     found = _first_line(document, lambda line: field in line and bool(_DATED.search(line)), provisions_first=True)
@@ -86,6 +86,23 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
     clause, line = found
     sentence = next((s for s in re.split(r"(?<=。)", line) if field in s), line).strip()
     return sentence, clause, sentence
+
+
+def _record_lines(meta: DocumentMeta, field: str, printed: str) -> list[Callable[[str], bool]]:
+    """Where a record value is best read, best first: the date from the line that says 印发 (the 版记's
+    "…办公厅 2022年11月18日印发"); the issuers from the line naming them all ("A、B关于印发…"), else one that is
+    the issuer alone (a signature); else any line that holds the value."""
+    if not printed:
+        return []
+
+    def holds(line: str) -> bool:
+        return printed in line.replace(" ", "")  # a PDF's "2022 年 11 月 18 日" too
+
+    if field == "date":
+        return [lambda line: holds(line) and "印发" in line, holds]
+    if field == "issuer":
+        return [lambda line: all(issuer in line for issuer in meta.issuers), lambda line: line.strip() == printed, holds]
+    return [holds]
 
 
 def article_answer(intent: QueryIntent, named: list[Document]) -> Answer | None:

@@ -125,3 +125,9 @@ def test_ways_of_asking_which_body_is_responsible(analyser: QueryAnalyser, quest
 def test_the_department_whose_tasks_are_asked_is_read_without_the_words_around_it(analyser: QueryAnalyser) -> None:
     intent = analyser.analyse("济宁方案里由市住房城乡建设局单独牵头的任务有哪几项？")
     assert (intent.unit, intent.unit_leads, intent.unit_alone) == ("市住房城乡建设局", True, True)
+
+
+def test_a_conditional_without_a_document_continues_the_conversation(analyser: QueryAnalyser) -> None:
+    history = [{"role": "user", "content": "赤峰县城新建住宅最高几层"}]
+    assert analyser.analyse("要是确需建设18层以上呢，要怎么办？", history).doc_ids == ["chifeng-2023-green-development"]
+    assert analyser.analyse("如果是通辽，县城住宅最高几层？", history).doc_ids == ["tongliao-2023-green-development"]

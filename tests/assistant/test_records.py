@@ -74,3 +74,14 @@ def test_the_date_of_entry_into_force_is_read_from_the_article_not_the_adopting_
     intent = QueryAnalyser([document.meta]).analyse("景宁城市管理条例从哪天开始施行？")  # the notice before it says 施行 too
     answer = record_answer(intent, {document.meta.doc_id: document})
     assert answer is not None and answer.citations[0].clause == "第二十九条" and "2015年8月1日" in answer.answer
+
+
+def test_joint_issuers_are_cited_where_the_document_names_them_together(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("阿拉善盟城乡建设领域碳达峰行动方案是哪两个部门联合印发的？")
+    assert "阿拉善盟住房和城乡建设局、阿拉善盟发展和改革委员会" in answer.answer
+    assert all(issuer in answer.citations[0].quote for issuer in ("阿拉善盟住房和城乡建设局", "阿拉善盟发展和改革委员会"))
+
+
+def test_the_date_of_issue_is_cited_from_the_line_that_says_issued(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("内蒙古自治区推动城乡建设绿色发展实施方案哪天印发？")
+    assert "2022年11月18日" in answer.answer and "印发" in answer.citations[0].quote  # the 版记, not the signature
