@@ -27,6 +27,7 @@ _TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025�
 _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
 _NUMBER = re.compile(r"\d")
+_DEADLINE = re.compile(r"(?:到|至|在|截至)?20\d\d年(?:底|前|末)?")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?")
 _OPENING, _CLOSING = "（(《“[【", "）)》”]】"
 _MEASURE_ENDINGS = ("率", "比例", "占比", "比重", "密度")
@@ -135,11 +136,15 @@ class EvidenceFinder:
         """The shortest run of 1-3 comma parts that covers the sentence's answer best."""
         if is_table_row:
             return _row_fragment(sentence, intent)
+        if not intent.numeric and not intent.department:  # what a provision says is its whole sentence
+            return sentence.strip()
         policy, separator = self.policy, "，"
         parts = _outside_brackets(sentence.rstrip("。；！？"), separator)
         best: tuple[float, int, str] | None = None
         for size in range(1, min(policy.fragment_window, len(parts)) + 1):
             for start in range(len(parts) - size + 1):
+                if _DEADLINE.fullmatch(parts[start + size - 1].strip()) and start + size < len(parts):
+                    continue  # "…，到2025年" says nothing yet: the statement follows the deadline
                 window = separator.join(parts[start:start + size])
                 score = self._coverage(terms, window)
                 if intent.numeric and _NUMBER.search(window):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answer
+from assistant.answering.evidence import EvidenceFinder
+from assistant.answering.query import QueryIntent
 from assistant.application.assistant_service import PolicyAssistant, QuestionError
 from assistant.settings import Settings
 from vectorstore.index import PolicyIndex
@@ -133,3 +135,18 @@ def test_region_and_level_filters(assistant: PolicyAssistant) -> None:
         assistant.ask("县城新建住宅最高几层", regions=["上海市"])
     answer = assistant.ask("县城新建住宅最高几层", regions=["内蒙古"], levels=["盟市"])  # a region includes its cities
     assert {c.doc_id for c in answer.citations} == {CHIFENG, TONGLIAO, ALXA}
+
+
+def test_a_direct_answer_never_stops_at_a_deadline(corpus_index: PolicyIndex) -> None:
+    finder = EvidenceFinder(corpus_index)
+    intent = QueryIntent(question="q", text="赤峰到2025年超低能耗建筑试点示范面积要达到多少平方米", numeric=True, years=["2025"])
+    sentence = ("全市城镇新建建筑严格执行《建筑节能与可再生能源利用通用规范》（GB55015-2021）国家标准，积极开展超低能耗、近零能耗和零碳"
+                "建筑试点示范，持续推进城镇既有居住建筑节能改造，到2025年，完成改造面积200万平方米。")  # 赤峰 三（三）1
+    terms = finder.terms(intent, ["赤峰"])
+    fragment = finder._fragment(sentence, terms, intent, is_table_row=False)
+    assert not fragment.endswith("2025年")
+
+
+def test_what_a_provision_says_is_answered_with_its_whole_sentence(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("济宁对住宅的绿色性能和买卖合同有什么要求？")
+    assert "适时将住宅绿色性能和全装修质量相关指标纳入商品住房买卖合同及住宅质量保证书、使用说明书" in answer.answer.split("**依据**")[0]
