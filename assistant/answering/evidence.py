@@ -26,9 +26,7 @@ from vectorstore.index import PolicyIndex
 _TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025年指标：93%"
 _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
-_NUMBER = re.compile(r"\d")
 _DEADLINE = re.compile(r"(?:到|至|在|截至)?20\d\d年(?:底|前|末)?")
-_QUANTITY = re.compile(r"\d+(?:\.\d+)?")
 _OPENING, _CLOSING = "（(《“[【", "）)》”]】"
 _MEASURE_ENDINGS = ("率", "比例", "占比", "比重", "密度")
 # Words that say what kind of answer is wanted, not what it is about.
@@ -147,8 +145,9 @@ class EvidenceFinder:
                     continue  # "…，到2025年" says nothing yet: the statement follows the deadline
                 window = separator.join(parts[start:start + size])
                 score = self._coverage(terms, window)
-                if intent.numeric and _NUMBER.search(window):
-                    score += policy.numeric_fragment_bonus + policy.many_numbers_fragment_bonus * (len(_QUANTITY.findall(window)) > 1)
+                stated = quantities(window) if intent.numeric else set()  # 二星级 and 18层 alike
+                if stated:
+                    score += policy.numeric_fragment_bonus + policy.many_numbers_fragment_bonus * (len(stated) > 1)
                 if intent.years and any(year in window for year in intent.years):
                     score += policy.year_fragment_bonus
                 candidate = (score, -size, window)

@@ -40,15 +40,20 @@ class _Group:
 def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
     """The extractive Answer for what research found."""
     intent = findings.intent
-    supporting = findings.answering + findings.other_scope
-    citations = [Citation.of(n, documents[e.doc_id], e.clause, _quote(e, intent.department))
+    supporting = findings.answering + findings.closest + findings.other_scope
+    citations = [Citation.of(n, documents[e.doc_id], e.clause, _quote(e, intent.department), related_only=e in findings.closest)
                  for n, e in enumerate(supporting, start=1)]
     pairs = list(zip(supporting, citations))
-    groups = _groups(pairs[: len(findings.answering)])
-    also = _groups(pairs[len(findings.answering):])
+    answered, closest_end = len(findings.answering), len(findings.answering) + len(findings.closest)
+    groups, closest, also = _groups(pairs[:answered]), pairs[answered:closest_end], _groups(pairs[closest_end:])
     missing = [_no_provision(documents[d], intent.topic) for d in findings.missing]
     missing += [f"现有文件中没有关于{escape_markdown(place)}的文件。" for place in intent.missing_places]
     labels = _labels(documents, [e.doc_id for e in supporting] + findings.missing)
+    closest_lines = "".join(_closest_line(evidence, citation, documents, intent.topic) for evidence, citation in closest)
+    closest_section = _related_section([citation for _, citation in closest], documents)
+    if not groups and closest:
+        text = "\n\n".join(["**答：** " + "".join(missing) + closest_lines, closest_section])
+        return Answer(question=intent.question, answer=text, answerable=False, citations=citations, mode="extractive")
     if not groups:
         related = [Citation.of(n, documents[e.doc_id], e.clause, e.sentence.strip(), related_only=True)
                    for n, e in enumerate(findings.related, start=1)]
@@ -58,11 +63,12 @@ def compose(findings: Findings, documents: dict[str, DocumentMeta]) -> Answer:
                       mode="extractive")
     if intent.department:
         direct = _department_lines(groups, labels)
-    elif intent.comparison and (len(groups) > 1 or missing):
-        direct = _comparison_table(groups, findings, labels)
+    elif intent.comparison and (len(groups) > 1 or missing or closest):
+        direct, closest_lines = _comparison_table(groups, closest, findings, labels), ""
     else:
         direct = _direct_lines(groups, labels)
-    parts = [direct, _also_lines(also, labels), "".join(missing), _sources_section(groups + also, documents)]
+    parts = [direct, _also_lines(also, labels), "".join(missing) + closest_lines, _sources_section(groups + also, documents),
+             closest_section]
     return Answer(question=intent.question, answer="\n\n".join(p for p in parts if p), answerable=True,
                   citations=citations, mode="extractive")
 
@@ -129,11 +135,13 @@ def _department_lines(groups: list[_Group], labels: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _comparison_table(groups: list[_Group], findings: Findings, labels: dict[str, str]) -> str:
+def _comparison_table(groups: list[_Group], closest: list[tuple[Evidence, Citation]], findings: Findings,
+                      labels: dict[str, str]) -> str:
     rows = ["| 文件 | 条款 | 规定/指标 |", "|---|---|---|"]
     for group in groups:
         for evidence, citation in group.members:
             rows.append(f"| {labels[evidence.doc_id]} | {escape_markdown(citation.clause)} | {_sentence(group.fragment)}[{citation.n}] |")
+    rows += [f"| {labels[evidence.doc_id]} | — | 未直接规定（最接近的规定见[{citation.n}]） |" for evidence, citation in closest]
     rows += [f"| {labels[d]} | — | 未作规定 |" for d in findings.missing]
     return "**答：** 各文件的规定如下（文件全称、文号见“依据”）：\n\n" + "\n".join(rows)
 
@@ -163,6 +171,11 @@ def _related_section(related: list[Citation], documents: dict[str, DocumentMeta]
         title, quote = escape_markdown(documents[citation.doc_id].title), escape_markdown(citation.quote)
         lines.append(f"- [{citation.n}] 《{title}》{_where(citation)}：“{quote}”")
     return "\n".join(lines)
+
+
+def _closest_line(evidence: Evidence, citation: Citation, documents: dict[str, DocumentMeta], topic: str) -> str:
+    title = escape_markdown(documents[evidence.doc_id].title)
+    return f"《{title}》未直接规定“{escape_markdown(topic)}”，最接近的规定见[{citation.n}]。"
 
 
 def _no_provision(meta: DocumentMeta, topic: str) -> str:

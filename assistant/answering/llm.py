@@ -64,7 +64,7 @@ class LLMAnswerer:
     def sources(self, findings: Findings) -> list[Source]:
         """The clauses the model may cite, best first, within the context budget."""
         seen: dict[tuple[str, str], Source] = {}
-        for evidence in findings.answering + findings.other_scope + findings.related:
+        for evidence in findings.answering + findings.other_scope + findings.closest + findings.related:
             key = (evidence.doc_id, evidence.clause.path)
             seen.setdefault(key, Source(len(seen) + 1, evidence.doc_id, evidence.clause, evidence.sentence.strip()))
         for hit in findings.hits:

@@ -42,6 +42,10 @@ class AnswerPolicy:
     agreed_covered: float = 0.3
     """Coverage enough when keyword and vector retrieval both rank the clause first (a paraphrase in everyday
     words). Lower trusts retriever agreement more."""
+    closest_covered: float = 0.15
+    """Coverage at which a named document's clause that both retrievers rank first is shown, when it does not answer,
+    as its closest provision ("未直接规定…最接近的规定（仅供参考）") instead of other documents' clauses. Lower shows
+    more of them; higher falls back to the closest clauses of other documents."""
     fragment_covered: float = 0.5
     """For a figure question, the coverage the figure's own part of the sentence needs, so that a figure merely
     standing in the same sentence is not taken for the answer."""

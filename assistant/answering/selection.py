@@ -25,6 +25,7 @@ class Findings:
     answering: list[Evidence] = field(default_factory=list)  # one per document that answers
     other_scope: list[Evidence] = field(default_factory=list)  # answers less closely (e.g. another scope): noted apart
     missing: list[str] = field(default_factory=list)  # named documents without such a provision
+    closest: list[Evidence] = field(default_factory=list)  # of named documents that do not answer: a clearly related clause
     related: list[Evidence] = field(default_factory=list)  # closest clauses, when nothing answers
     hits: list[Hit] = field(default_factory=list)  # everything retrieved, best first
 
@@ -67,18 +68,21 @@ class EvidenceSelector:
         if intent.facets and named and (by_facet := self._by_facet(intent, scope)).answering:
             return by_facet
         per_document = self.candidates(intent, scope)
-        answering = [e for hits in per_document.values() for e in self._answering(self.finder.ranked(hits, intent, terms), intent)]
+        ranked = {doc_id: self.finder.ranked(hits, intent, terms) for doc_id, hits in per_document.items()}
+        answering = [e for evidence in ranked.values() for e in self._answering(evidence, intent)]
         findings = Findings(intent=intent, hits=[h for hits in per_document.values() for h in hits])
         if named:
             findings.answering = [e for e in answering if e.doc_id in named]
-            findings.missing = [d for d in named if d not in {e.doc_id for e in answering}]
+            unanswered = [d for d in named if d not in {e.doc_id for e in answering}]
+            findings.closest = [best for d in unanswered if (best := self._closest(ranked.get(d, [])))]
+            findings.missing = [d for d in unanswered if d not in {e.doc_id for e in findings.closest}]
         elif answering:
             best = max(e.coverage for e in answering)
             wide = intent.list_all or intent.comparison
             ranked = sorted(answering, key=lambda e: -e.coverage)
             findings.answering = [e for e in ranked if wide or e.coverage >= best - self.policy.close_to_best]
             findings.other_scope = [e for e in ranked if e not in findings.answering]
-        if not findings.answering:
+        if not findings.answering and not findings.closest:
             findings.related = self._related(intent, terms, exclude=set(named), scope=scope)
         return findings
 
@@ -93,6 +97,12 @@ class EvidenceSelector:
         answered = {e.doc_id for e in answering}
         return Findings(intent=intent, answering=answering, hits=[h for f in found for h in f.hits],
                         missing=[d for d in intent.doc_ids if d not in answered and (scope is None or d in scope)])
+
+    def _closest(self, ranked: list[Evidence]) -> Evidence | None:
+        """A named document's clause that both retrievers put first and that shares enough of the question's
+        words, though it does not answer it: shown as the closest provision, said to be no direct answer."""
+        best = ranked[0] if ranked else None
+        return best if best is not None and best.agreed and best.coverage >= self.policy.closest_covered else None
 
     def _related(self, intent: QueryIntent, terms: dict[str, float], exclude: set[str],
                  scope: Collection[str] | None) -> list[Evidence]:
