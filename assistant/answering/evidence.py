@@ -201,9 +201,15 @@ def _names_measures(terms: dict[str, float], sentence: str) -> bool:
     word of it (清洁取暖率 in "清洁能源取暖率" yes; 污水处理率 in "城镇用水普及率" no); and one about an amount
     per unit (每台, 每户) only if it is per that unit ("每台", "元/台"), not a total."""
     measures = [term for term in terms if term.endswith(_MEASURE_ENDINGS) and len(term) > 2]
-    per_unit = [term[1:] for term in terms if term.startswith("每") and len(term) > 1]
+    per_unit = [term for term in terms if term.startswith("每") and len(term) > 1]
     return (all(part in sentence for term in measures for part in jieba.lcut(term) if len(part) > 1 or part in _MEASURE_ENDINGS)
-            and all(re.search(f"[每/／]{re.escape(unit)}", sentence) for unit in per_unit))
+            and all(_per(term, sentence) for term in per_unit))
+
+
+def _per(term: str, sentence: str) -> bool:
+    """Whether the sentence states an amount per the unit of "每天" (每日, 元/人/日 too) or "每平米" (每平方米)."""
+    units = {term[1:], *(synonym[1:] for synonym in synonyms(term) if synonym.startswith("每"))}
+    return any(re.search("[每/／]" + ".?".join(map(re.escape, unit)), sentence) for unit in units if unit)
 
 
 def _sentences(text: str, clause: Clause) -> list[str]:
