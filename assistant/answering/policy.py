@@ -39,7 +39,7 @@ class AnswerPolicy:
     covered: float = 0.6
     """Coverage at which a sentence answers on its words alone. Lower answers more paraphrases but risks answering
     a question the document does not address (a false answer instead of "未作规定")."""
-    agreed_covered: float = 0.3
+    agreed_covered: float = 0.2
     """Coverage enough when keyword and vector retrieval both rank the clause first (a paraphrase in everyday
     words). Lower trusts retriever agreement more."""
     closest_covered: float = 0.15
