@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.answering.references import DocumentReferences
 from assistant.text.variants import simplified
 from ingest.models import DocumentMeta
 from ingest.numbering import to_int
@@ -106,6 +107,7 @@ class QueryAnalyser:
         for meta in documents:
             for alias in document_aliases(meta):
                 self._aliases.setdefault(alias, []).append(meta.doc_id)
+        self._references = DocumentReferences(documents)
         self._places = {meta.doc_id: place for meta in documents if (place := gazetteer().by_code.get(meta.region_code))}
         # with a document of unknown place, any place might be covered: none is said to be missing
         self._all_placed = all(meta.doc_id in self._places or meta.region == NATIONWIDE for meta in documents)
@@ -174,7 +176,7 @@ class QueryAnalyser:
         """(documents the text names one by one, in order of mention; documents of the places it names that
         have several — 广州 with its seven, 全区 for an 自治区 and a district — to be searched together)."""
         if self._pattern is None:
-            return [], []
+            return self._references.cited(text), []
         matches = list(self._pattern.finditer(text))
         named: list[str] = []
         of_places: list[str] = []
@@ -185,6 +187,9 @@ class QueryAnalyser:
                 continue  # "内蒙古自治区阿拉善盟": the parent region only locates the child
             found = named if len(doc_ids) == 1 else of_places
             found.extend(d for d in doc_ids if d not in found)
+        if of_places and (of_the_year := self._references.cited(text, among=of_places)):
+            named, of_places = named + [d for d in of_the_year if d not in named], []  # "杭州2024年的政策": that one
+        named += [d for d in self._references.cited(text) if d not in named]  # "国务院2018年促进就业意见"
         return named, [d for d in of_places if d not in named]
 
     def uncovered_places(self, text: str) -> list[str]:
