@@ -20,7 +20,7 @@ _LIST_ALL = re.compile(r"哪些文件|哪些地方|哪些地区|哪几个|哪几
 _DEPARTMENT = re.compile(r"(?:哪个|哪些|哪几个|哪一个|哪家|什么)(?:部门|单位|机关|机构|厅局|局|委|厅|办)"
                          r"|谁来?(?:牵头|负责|管|监管|主管|审批|受理|组织|实施)|由谁|牵头单位|牵头部门|责任单位|责任部门|负责单位|配合部门|哪家")
 # Numeric: a question asking for a quantity, or naming a metric without asking yes/no or "which files".
-_QUANTITY_QUESTION = re.compile(r"多少|几[层个项年成倍级]?|多高|多大|多密|多远|多长|多宽|多久|哪年|何时")
+_QUANTITY_QUESTION = re.compile(r"多少|几[层个项年成倍级月]?|多高|多大|多密|多远|多长|多宽|多久|哪年|哪一年|何时|什么时候|啥时候|最晚|最迟")
 _METRIC = re.compile(r"比例|比率|[^效]率|面积|指标|目标|达到|不低于|不超过|层数|密度|规模")
 _NOT_A_QUANTITY = re.compile(r"算不算|要不要|是否|能不能|提到|提出|哪些文件|哪些地方|哪些地区")
 _YEAR = re.compile(r"(20\d\d)年")

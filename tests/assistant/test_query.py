@@ -131,3 +131,8 @@ def test_a_conditional_without_a_document_continues_the_conversation(analyser: Q
     history = [{"role": "user", "content": "赤峰县城新建住宅最高几层"}]
     assert analyser.analyse("要是确需建设18层以上呢，要怎么办？", history).doc_ids == ["chifeng-2023-green-development"]
     assert analyser.analyse("如果是通辽，县城住宅最高几层？", history).doc_ids == ["tongliao-2023-green-development"]
+
+
+@pytest.mark.parametrize("question", ["小区配套幼儿园的摸底排查最晚要在什么时候前完成？", "老旧小区啥时候改造完"])
+def test_a_question_asking_when_wants_a_date(analyser: QueryAnalyser, question: str) -> None:
+    assert analyser.analyse(question).numeric  # a sentence stating the date answers, not its neighbour without one
