@@ -99,8 +99,10 @@ def score(prediction: Prediction) -> ItemScore:
     else:
         values["abstention_accuracy"] = float(not prediction.answerable)
     if prediction.answerable and prediction.citations:
-        quotes = {int(c["n"]): c["quote"] for c in prediction.citations if "n" in c}
-        values["numeric_faithfulness"] = float(not check_answer(prediction.answer, quotes).unsupported_numbers)
+        # the statement's numbers, against what it cites (the quote, and the heading shown to locate it); the sources
+        # list below the statement prints titles and headings verbatim (…（2025—2027年）) and is not checked
+        quotes = {int(c["n"]): f"{c['quote']} {c.get('heading', '')}" for c in prediction.citations if "n" in c}
+        values["numeric_faithfulness"] = float(not check_answer(direct_answer(prediction.answer), quotes).unsupported_numbers)
     return ItemScore(item, values, [f"{c['source_file']} {c['clause']}" for c in cited])
 
 

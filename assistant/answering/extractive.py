@@ -20,6 +20,7 @@ from assistant.answering.evidence import Evidence
 from assistant.answering.markup import escape_markdown
 from assistant.answering.selection import Findings
 from ingest.models import DocumentMeta
+from ingest.places import NATIONWIDE
 from ingest.units import unit_list_text
 
 _PUNCTUATION = re.compile(r"[\s，。；：、,.;:（）()“”\"']")
@@ -101,7 +102,8 @@ def _groups(pairs: list[tuple[Evidence, Citation]]) -> list[_Group]:
 def _labels(documents: dict[str, DocumentMeta], doc_ids: list[str]) -> dict[str, str]:
     """How the answer names each document (escaped for Markdown): its short name, or its title where short
     names would be ambiguous (a city with several plans)."""
-    short = {d: documents[d].short_name or documents[d].region or documents[d].title for d in doc_ids}
+    short = {d: documents[d].short_name or (documents[d].region if documents[d].region != NATIONWIDE else documents[d].issuer)
+             or documents[d].title for d in doc_ids}  # a nationwide document by its issuer: "全国" names none of them
     taken = Counter(short[d] for d in set(doc_ids))
     return {d: escape_markdown(name if taken[name] == 1 else documents[d].title) for d, name in short.items()}
 

@@ -12,10 +12,11 @@ from ingest.metadata import DOC_NUMBER_YEAR_SERIAL
 # A document number (赤政办发〔2023〕61号) identifies a file; its year and serial are not quantities, and
 # "[2023]" written with square brackets must not be read as a citation.
 _DOC_NUMBER = re.compile(DOC_NUMBER_YEAR_SERIAL)
-# A clause path (三（一）2, 四21, （二）, 前言1, 序号6) locates a clause; its trailing number is not a quantity
+# A clause path (三（一）2, 四21, （二）, 前言1, 序号6, 2.1.2) locates a clause; its trailing number is not a quantity
 # unless a unit or decimal part follows it.
 _CLAUSE_PATH = re.compile(r"[一二三四五六七八九十]*[（(][一二三四五六七八九十]+[）)](?:\d+(?!\d|\.\d|\s*[%％万亿年月日]))?"
-                          r"|[一二三四五六七八九十]+\d+(?!\d|\.\d|\s*[%％万亿年月日层个])|(?:前言|序号)\s*\d+")
+                          r"|[一二三四五六七八九十]+\d+(?!\d|\.\d|\s*[%％万亿年月日层个])|(?:前言|序号)\s*\d+"
+                          r"|\d+(?:\.\d+){2,}|\d+\.\d+(?=「)")  # outline numbering: 2.1.2, and 4.2「…」
 
 
 @dataclass

@@ -72,3 +72,8 @@ def test_a_sentence_citing_nothing_is_held_to_what_the_answer_cited() -> None:
     sources = {1: HEIGHT, 2: HEATING}
     assert check_sentence("城镇清洁取暖率达到93%；", sources, cited={2}).ok
     assert check_sentence("城镇清洁取暖率达到93%；", sources, cited={1}).unsupported_numbers == ["93%"]
+
+
+def test_an_outline_clause_path_is_not_a_figure() -> None:
+    answer = "- **国家粮食应急预案 2.1.2「指挥部办公室」**：办公室设在国家粮食局。[1]"
+    assert check_answer(answer, {1: "办公室设在国家粮食局，由国家粮食局主要负责人兼任办公室主任。"}).ok

@@ -57,3 +57,10 @@ def test_regressions_beyond_the_tolerance_only() -> None:
     current = {"citation_recall": 0.94, "false_abstention": 0.10, "keyword_accuracy": 0.95}
     assert regressions(current, baseline, tolerance=0.02) == ["false_abstention: 0.040 → 0.100"]
     assert regressions(baseline, baseline, tolerance=0.0) == []
+
+
+def test_numbers_are_checked_in_the_statement_not_in_the_titles_of_its_sources() -> None:
+    sources_list = "**答：** 县城新建住宅最高不超过18层。[1]\n\n**依据**\n\n> 最高不超过18层\n\n- [1] 《…（2025—2027年）》三（一）2"
+    assert score(Prediction(ITEM, sources_list, True, [RIGHT], [])).values["numeric_faithfulness"] == 1.0
+    invented = "**答：** 县城新建住宅最高不超过20层。[1]\n\n**依据**\n\n> 最高不超过18层"
+    assert score(Prediction(ITEM, invented, True, [RIGHT], [])).values["numeric_faithfulness"] == 0.0
