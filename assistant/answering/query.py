@@ -97,6 +97,7 @@ class QueryIntent:
     unit_alone: bool = False  # 单独牵头: the tasks it leads with no other lead unit
     scope_doc_ids: list[str] = field(default_factory=list)  # a place's several documents (广州, 全区): searched together
     facets: list[str] = field(default_factory=list)  # 供水, 污水 in "在供水、污水方面有哪些量化指标": each answered
+    citing_words: list[str] = field(default_factory=list)  # 国务院, 促进, 就业 of "国务院2018年促进就业意见": not the topic
 
 
 class QueryAnalyser:
@@ -149,6 +150,7 @@ class QueryAnalyser:
             record_fields=[name for name, pattern in _RECORD_FIELDS if pattern.search(question)],
             section=_section_asked(question),
             facets=self._facets(question),
+            citing_words=self._references.citing_words(question),
             **self._unit_asked(question),
         )
 

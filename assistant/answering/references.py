@@ -38,3 +38,8 @@ class DocumentReferences:
         return [d for d in candidates if years & self._years[d]
                 and (among is not None or any(issuer in text for issuer in self._issuers[d]))
                 and sum(word in text for word in self._title_words[d]) >= _TITLE_WORDS_NEEDED]
+
+    def citing_words(self, text: str) -> list[str]:
+        """The words by which `text` cites documents ("国务院", "促进", "就业" of "国务院2018年促进就业意见"): they
+        say which document is asked, not what is asked about it."""
+        return [word for d in self.cited(text) for word in (*self._issuers[d], *self._title_words[d]) if word in text]

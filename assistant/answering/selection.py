@@ -61,7 +61,7 @@ class EvidenceSelector:
         """What the documents in `scope` (all when None) say about the question."""
         intent, scope = self._named_as_scope(intent, scope)
         named = [d for d in intent.doc_ids if scope is None or d in scope]
-        terms = self.finder.terms(intent, self.names)
+        terms = self.finder.terms(intent, self.names + intent.citing_words)
         if intent.missing_places and not named:  # no other place's figure answers for this one
             enclosing = self._enclosing(intent, scope)
             return Findings(intent=intent, related=self._related(intent, terms, set(), enclosing) if enclosing else [])

@@ -31,3 +31,8 @@ def test_documents_cited_loosely(text: str, cited: list[str]) -> None:
 
 def test_of_a_places_documents_the_one_of_the_year_named() -> None:
     assert REFERENCES.cited("杭州2024年政策对高新技术企业奖励多少", among=["hz2024", "hz2025"]) == ["hz2024"]
+
+
+def test_the_words_that_cite_a_document_are_not_its_topic() -> None:
+    words = REFERENCES.citing_words("国务院2018年促进就业意见里，个人创业担保贷款最多能贷多少？")
+    assert {"国务院", "促进", "就业"} <= set(words) and not {"创业", "担保", "贷款"} & set(words)
