@@ -139,16 +139,18 @@ class Gazetteer:
 
 def _is_common_word(word: str) -> bool:
     """Whether jieba's dictionary knows `word` as a common word, not a proper name (互助, 通道, 大厂)."""
-    import jieba.posseg
-
-    return not jieba.posseg.dt.word_tag_tab.get(word, "ns").startswith(("ns", "nr", "nz"))
+    return not (_dictionary_tag(word) or "ns").startswith(("ns", "nr", "nz"))
 
 
 def _is_place_word(word: str) -> bool:
     """Whether jieba's dictionary tags `word` a place name (ns)."""
+    return _dictionary_tag(word) == "ns"
+
+
+def _dictionary_tag(word: str) -> str | None:
     import jieba.posseg  # here: the tagger's table (read once, on import) is only needed for a few names
 
-    return jieba.posseg.dt.word_tag_tab.get(word) == "ns"
+    return jieba.posseg.dt.word_tag_tab.get(word)
 
 
 def _rank(code: str) -> Rank:

@@ -160,19 +160,23 @@ class QueryAnalyser:
 
     def _unit_asked(self, question: str) -> dict[str, Any]:
         """{unit, unit_leads, unit_alone} when the question asks which tasks a department leads or takes part in."""
-        match = _UNIT_TASKS.search(self._pattern.sub(" ", question) if self._pattern else question)
+        match = _UNIT_TASKS.search(self._without_names(question, " "))
         return {"unit": match.group(1), "unit_leads": match.group(3) == "牵头", "unit_alone": match.group(2) == "单独"} if match else {}
 
     def _facets(self, question: str) -> list[str]:
         """The subjects of a list question that names several ("在供水、污水方面有哪些…"), as written."""
         if not _ASKS_FOR_SEVERAL.search(question):
             return []
-        match = _FACETS.search(self._pattern.sub("", question) if self._pattern else question)
+        match = _FACETS.search(self._without_names(question))
         return [facet for facet in _FACET_SEPARATOR.split(match.group(1)) if len(facet) >= 2] if match else []
 
     def _article_asked(self, question: str) -> int | None:
-        match = _ARTICLE_ASKED.search(self._pattern.sub("", question) if self._pattern else question)
+        match = _ARTICLE_ASKED.search(self._without_names(question))
         return to_int(match.group(1)) if match else None
+
+    def _without_names(self, text: str, replacement: str = "") -> str:
+        """`text` with every name of a document taken out ("济宁住建局…" → "住建局…")."""
+        return self._pattern.sub(replacement, text) if self._pattern else text
 
     def _mentioned(self, text: str) -> tuple[list[str], list[str]]:
         """(documents the text names one by one, in order of mention; documents of the places it names that
@@ -219,7 +223,7 @@ class QueryAnalyser:
 
     def topic(self, text: str) -> str:
         """What the question is about, as a phrase: "济宁县城新建住宅最高不超过几层？" → "县城新建住宅最高不超过几层"."""
-        topic = self._pattern.sub(" ", text) if self._pattern else text
+        topic = self._without_names(text, " ")
         topic = _COMPARISON_TAIL.sub("", re.sub(r"[？?！!。\s]+", " ", topic).strip())
         topic = _EDGE_WORDS.sub("", topic.replace(" ", "")) or text.strip()
         topic = _MARKUP.sub("", topic)  # echoed into Markdown/HTML answers: never markup

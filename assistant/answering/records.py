@@ -77,7 +77,7 @@ def _record_value(document: Document, field: str) -> tuple[str, Clause, str] | N
     meta = document.meta
     if field in ("doc_number", "issuer", "date"):
         printed = _printed_form(meta, field)
-        found = next((line for wanted in _record_lines(meta, field, printed) if (line := _first_line(document, wanted))), None)
+        found = next((where for wanted in _record_lines(meta, field, printed) if (where := _first_line(document, wanted))), None)
         shown = {"date": printed, "issuer": meta.issuer, "doc_number": meta.doc_number}[field]
         return (shown, *found) if found else None
     found = _first_line(document, lambda line: field in line and bool(_DATED.search(line)), provisions_first=True)

@@ -22,6 +22,10 @@ class DocumentReferences:
     def __init__(self, documents: Sequence[DocumentMeta]) -> None:
         self._numbers = {m.doc_id: _LOOSE.sub("", m.doc_number) for m in documents if m.doc_number}
         self._years = {m.doc_id: set(_YEAR.findall(f"{m.date} {m.doc_number}")) for m in documents}
+        self._of_year: dict[str, list[str]] = {}  # a question names a year: only that year's documents are read
+        for doc_id, years in self._years.items():
+            for year in years:
+                self._of_year.setdefault(year, []).append(doc_id)
         self._issuers = {m.doc_id: {form for issuer in m.issuers for form in (issuer, _CONVENTIONAL.get(issuer, issuer))}
                          for m in documents}
         self._title_words = {m.doc_id: {w for w in jieba.lcut_for_search(m.title) if len(w) > 1 and not is_function_word(w)}
@@ -29,13 +33,13 @@ class DocumentReferences:
 
     def cited(self, text: str, among: Sequence[str] | None = None) -> list[str]:
         """The documents `text` cites (of `among`, whose place it names already: then the issuer need not be named)."""
-        loose = _LOOSE.sub("", text)
         candidates = list(among) if among is not None else list(self._years)
-        by_number = [d for d in candidates if (number := self._numbers.get(d)) and number in loose]
-        if by_number:
-            return by_number
-        years = set(_YEAR.findall(text))
-        return [d for d in candidates if years & self._years[d]
+        if "号" in text:  # every 文号 ends in 号
+            loose = _LOOSE.sub("", text)
+            if by_number := [d for d in candidates if (number := self._numbers.get(d)) and number in loose]:
+                return by_number
+        of_the_years = {d for year in _YEAR.findall(text) for d in self._of_year.get(year, ())}
+        return [d for d in candidates if d in of_the_years
                 and (among is not None or any(issuer in text for issuer in self._issuers[d]))
                 and sum(word in text for word in self._title_words[d]) >= _TITLE_WORDS_NEEDED]
 

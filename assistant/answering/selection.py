@@ -79,9 +79,9 @@ class EvidenceSelector:
         elif answering:
             best = max(e.coverage for e in answering)
             wide = intent.list_all or intent.comparison
-            ranked = sorted(answering, key=lambda e: -e.coverage)
-            findings.answering = [e for e in ranked if wide or e.coverage >= best - self.policy.close_to_best]
-            findings.other_scope = [e for e in ranked if e not in findings.answering]
+            by_coverage = sorted(answering, key=lambda e: -e.coverage)
+            findings.answering = [e for e in by_coverage if wide or e.coverage >= best - self.policy.close_to_best]
+            findings.other_scope = [e for e in by_coverage if e not in findings.answering]
         if not findings.answering and not findings.closest:
             findings.related = self._related(intent, terms, exclude=set(named), scope=scope)
         return findings

@@ -11,8 +11,9 @@ import jieba
 import jieba.posseg
 
 # Parts of speech that say how or when a question is asked, not what about (ICTCLAS tags, as in jieba's
-# dictionary): pronouns 那边/我们, adverbs 一直/到底, conjunctions 要是, prepositions, particles, numerals and
-# numerals 一个/好几年, localisers 以后, time words 今年, set phrases 是不是/揭不开锅. Measure words (平方米, 层) stay: they say which figure.
+# dictionary): pronouns 那边/我们, adverbs 一直/到底, prepositions, particles, numerals 一个/好几年, localisers 以后,
+# time words 今年, set phrases 是不是/揭不开锅. Measure words (平方米, 层) stay: they say which figure; so do
+# conjunctions, as the dictionary tags 既有 (既有建筑) one.
 _FUNCTION_TAGS = ("r", "d", "p", "u", "y", "e", "o", "m", "f", "t", "l")
 
 
