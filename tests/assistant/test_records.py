@@ -10,6 +10,9 @@ from assistant.answering.query import QueryAnalyser
 from assistant.answering.records import record_answer
 from assistant.application.assistant_service import PolicyAssistant
 from assistant.settings import Settings
+from ingest.clauses import parse_clauses
+from ingest.models import Document, DocumentMeta
+from ingest.normalize import normalise
 from ingest.pipeline import parse_file
 from vectorstore.index import PolicyIndex
 
@@ -85,3 +88,12 @@ def test_joint_issuers_are_cited_where_the_document_names_them_together(assistan
 def test_the_date_of_issue_is_cited_from_the_line_that_says_issued(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("内蒙古自治区推动城乡建设绿色发展实施方案哪天印发？")
     assert "2022年11月18日" in answer.answer and "印发" in answer.citations[0].quote  # the 版记, not the signature
+
+
+def test_joint_issuers_are_read_from_the_line_naming_them_all_not_the_first_naming_one() -> None:
+    text = normalise("甲市住房和城乡建设局文件\n甲市住房和城乡建设局、甲市发展和改革委员会关于印发《甲市行动方案》的通知\n"
+                     "一、总体要求\n（一）加强监管。\n甲市住房和城乡建设局\n").text
+    meta = DocumentMeta(doc_id="d", source_file="d.txt", title="甲市行动方案", issuers=["甲市住房和城乡建设局", "甲市发展和改革委员会"])
+    document = Document(meta=meta, text=text, clauses=parse_clauses(normalise(text)), content_hash="h")
+    answer = record_answer(QueryAnalyser([meta]).analyse("甲市行动方案是哪两个部门联合印发的？"), {"d": document})
+    assert answer is not None and "甲市发展和改革委员会" in answer.citations[0].quote
