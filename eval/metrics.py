@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.answering.verification import check_answer
-from assistant.text.numbers import quantities
 from eval.dataset import EvalItem, Expected
+from ingest.quantities import quantities
 
 RECALL_AT = (1, 3, 5, 10)
 # Headline metrics the regression gate watches; False means lower is better.
 HEADLINE = {"evidence_recall@5": True, "mrr": True, "citation_recall": True, "citation_precision": True,
             "keyword_accuracy": True, "numeric_faithfulness": True, "abstention_accuracy": True,
-            "false_abstention": False, "comparison_coverage": True}
+            "false_abstention": False, "comparison_coverage": True, "indicator_precision": True, "indicator_recall": True}
 # Every metric's name as reports show it.
 METRIC_LABELS = {
     "evidence_recall@1": "检索证据召回@1", "evidence_recall@3": "检索证据召回@3", "evidence_recall@5": "检索证据召回@5",
@@ -25,6 +25,7 @@ METRIC_LABELS = {
     "keyword_accuracy": "答案关键词准确率", "numeric_faithfulness": "数字忠实度", "abstention_accuracy": "拒答准确率（无答案题）",
     "false_abstention": "误拒答率（有答案题）", "comparison_coverage": "对比题文件覆盖率", "latency_p50_ms": "延迟 p50（毫秒）",
     "latency_p95_ms": "延迟 p95（毫秒）", "items": "题数",
+    "indicator_precision": "指标库抽取精确率", "indicator_recall": "指标库抽取召回率",
 }
 # The per-category table (the CLI's and the report's): each metric with the short label a terminal column gets.
 TABLE_COLUMNS = (("items", "题数"), ("evidence_recall@5", "召回@5"), ("citation_recall", "引用召回"), ("keyword_accuracy", "关键词"),

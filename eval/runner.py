@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.answer import Mode
 from assistant.application.assistant_service import PolicyAssistant
 from eval.dataset import EvalItem, load_dataset
+from eval.indicator_check import score_documents
 from eval.metrics import HEADLINE, ItemScore, Prediction, Retrieved, aggregate, score
 from eval.naive import NaivePipeline
 from eval.report import write_report
@@ -67,6 +68,8 @@ def run_evaluation(assistant: PolicyAssistant, dataset: Path, mode: Mode, *, pre
         predictions.append(predict(assistant, item, mode))
     scores = [score(p) for p in predictions]
     overall, by_category = summarise(scores)
+    if extraction := score_documents(assistant.index.documents.values()):  # the 指标库 against its hand-checked tables
+        overall |= {"indicator_precision": extraction.precision, "indicator_recall": extraction.recall}
     baseline_data = json.loads(baseline.read_text(encoding="utf-8")) if baseline and baseline.is_file() else None
     result = EvalResult(overall, by_category, scores)
     if baseline_data:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Chinese numerals, read the same way everywhere (heading numbers here, stated quantities in assistant.text.numbers).
+# Chinese numerals, read the same way everywhere (heading numbers here, stated quantities in ingest.quantities).
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_LARGE_UNITS = {"万": 10**4, "亿": 10**8}

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.chunks import make_chunks
+from ingest.indicators import Indicator, extract_indicators
 from ingest.models import Chunk, Document
 from vectorstore.chroma_store import ChromaStore, drop_server_collection, unreachable
 from vectorstore.embedders import Embedder
@@ -169,6 +170,11 @@ class PolicyIndex:
         self._matrix = np.load(build / "vectors.npy", mmap_mode="r")  # pages shared by every worker process
         self.keyword = KeywordIndex.load(build / "keyword")
         self.vectors = _vector_store(build, build.name, embedder, chroma_url)
+
+    @functools.cached_property
+    def indicators(self) -> list[Indicator]:
+        """Every quantitative target of every document (ingest.indicators), read from the parsed clauses once."""
+        return [indicator for document in self.documents.values() for indicator in extract_indicators(document)]
 
     @classmethod
     def open(cls, index_dir: Path, embedder: Embedder, chroma_url: str = "") -> PolicyIndex:

@@ -16,10 +16,10 @@ import jieba
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QUESTION_WORDS, QueryIntent
 from assistant.answering.retrieval import Hit
-from assistant.text.numbers import quantities
 from assistant.text.rarity import general_weight, is_function_word
 from assistant.text.synonyms import synonyms
 from ingest.models import Clause
+from ingest.quantities import quantities
 from ingest.sentences import split_sentences
 from vectorstore.index import PolicyIndex
 

@@ -22,9 +22,9 @@ from assistant.answering.retrieval import best_sentence
 from assistant.answering.selection import Findings
 from assistant.answering.verification import check_answer, check_sentence, citations
 from assistant.settings import Settings
-from assistant.text.numbers import CITATION
 from assistant.text.tokens import count_tokens, truncate_to_tokens
 from ingest.models import Clause, Document
+from ingest.quantities import CITATION
 from ingest.sentences import FULL_STOPS, SENTENCE  # the sentences retrieval and evidence read
 
 _HISTORY_MESSAGES = 4

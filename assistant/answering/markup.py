@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.text.numbers import CITATION
+from ingest.quantities import CITATION
 
 # ASCII only: Chinese punctuation (（）《》【】) is never markup and keeps its look in plain-text clients.
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")

@@ -14,8 +14,8 @@ from assistant.answering.evidence import Evidence, EvidenceFinder, states_other_
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryIntent
 from assistant.answering.retrieval import Hit, HybridRetriever
-from assistant.text.numbers import quantities
 from ingest.places import NATIONWIDE, gazetteer
+from ingest.quantities import quantities
 from ingest.units import names_a_body
 
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from assistant.text.numbers import CITATION, mentions, quantities
 from ingest.metadata import DOC_NUMBER_YEAR_SERIAL
+from ingest.quantities import CITATION, mentions, quantities
 
 # A document number (赤政办发〔2023〕61号) identifies a file; its year and serial are not quantities, and
 # "[2023]" written with square brackets must not be read as a citation.

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from assistant.answer import MODES, Answer, Mode
 from assistant.answering.evidence import EvidenceFinder
 from assistant.answering.extractive import compose
+from assistant.answering.indicator_answers import indicator_answer
 from assistant.answering.llm import AnswerRejectedError, LLMAnswerer, LLMUnavailableError
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.query import QueryAnalyser, QueryIntent, document_aliases
@@ -44,6 +45,7 @@ class PolicyAssistant:
         names = sorted({alias for meta in self.documents.values() for alias in document_aliases(meta)},
                        key=len, reverse=True)
         self.selector = EvidenceSelector(self.retriever, EvidenceFinder(index, policy), names, policy)
+        self.indicators = index.indicators  # the 指标库, read from the clauses now rather than at the first question
         self.llm = LLMAnswerer(settings, index.documents) if settings.llm_configured else None
         self._llm_resting_until = 0.0  # after a failure, auto mode leaves the LLM alone for a while
 
@@ -76,7 +78,8 @@ class PolicyAssistant:
             raise QuestionError(f"未知的回答方式“{mode}”（可选 {'、'.join(MODES)}）", "bad_mode")
         scope = self._scope(documents, regions, levels)
         intent = self.analyser.analyse(question, history)
-        answer = record_answer(intent, self.index.documents) or self._referenced_clause(intent, history)
+        answer = (record_answer(intent, self.index.documents) or self._indicator_answer(intent, scope)
+                  or self._referenced_clause(intent, history))
         if answer:  # read, not searched for
             yield answer.answer
             yield answer
@@ -128,6 +131,12 @@ class PolicyAssistant:
         if not scope:
             raise QuestionError("没有符合筛选条件（文档、地区、层级）的文档。", "no_documents")
         return scope
+
+    def _indicator_answer(self, intent: QueryIntent, scope: set[str] | None) -> Answer | None:
+        """A list, comparison or ranking of targets, from the 指标库."""
+        indicators = [i for i in self.indicators if scope is None or i.doc_id in scope]
+        words = list(self.selector.finder.terms(intent, self.selector.names))
+        return indicator_answer(intent, indicators, self.index.documents, words)
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, Any]]) -> Answer | None:
         """"第二条具体怎么说？": article 二 of a document the previous answer cited; else its second source, found

@@ -1,4 +1,4 @@
-"""`policy-assistant` command line: ingest, clauses, search."""
+"""`policy-assistant` command line: ingest, clauses, ask, serve, eval, indicators, search."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from assistant.answer import MODES
 from assistant.application.assistant_service import QuestionError
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.factory import open_index
+from assistant.application.indicator_table import FORMATS, export, indicator_rows
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
@@ -66,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluate.add_argument("--policy", action="append", default=[], metavar="名称=值",
                           help="临时改动回答策略的一个参数（可重复），如 --policy covered=0.55；参数见 assistant/answering/policy.py")
 
+    indicators = commands.add_parser("indicators", help="指标库：列出各文件的量化指标（可筛选、导出）")
+    indicators.add_argument("--region", default="", help="地区（包含即可，如 赤峰）")
+    indicators.add_argument("--year", default="", help="目标年份，如 2025")
+    indicators.add_argument("--indicator", default="", help="指标名称（包含即可，如 清洁取暖率）")
+    indicators.add_argument("--doc", default="", metavar="DOC_ID", help="只列这份文档的指标")
+    indicators.add_argument("--format", choices=FORMATS, help="导出格式；不给时在终端显示表格")
+    indicators.add_argument("-o", "--output", type=Path, help="写入此文件（xlsx 必须给出）")
+
     search = commands.add_parser("search", help="检索与问题最相关的条款")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="返回条数")
@@ -87,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval(settings, args)
         if args.command == "ask":
             return run_ask(settings, args.question, args.documents, args.json, args.mode)
+        if args.command == "indicators":
+            return run_indicators(settings, args)
         return run_search(settings, args.query, args.k)
     except (UserError, CorpusError, QuestionError, IndexUnavailableError, LoadError) as error:
         console.print(f"[red]错误：[/red]{error}")
@@ -226,6 +237,31 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     if result.regressions:
         console.print("[red]相对基线下降：[/red]" + "；".join(result.regressions))
         return 3 if args.fail_on_regression else 0
+    return 0
+
+
+def run_indicators(settings: Settings, args: argparse.Namespace) -> int:
+    index = open_index(settings)
+    if args.doc and args.doc not in index.documents:
+        raise UserError(f"索引中没有文档“{args.doc}”。可用：{'、'.join(index.documents)}")
+    documents = {doc_id: document.meta for doc_id, document in index.documents.items()}
+    rows = indicator_rows(index.indicators, documents, region=args.region, year=args.year, indicator=args.indicator,
+                          doc_id=args.doc)
+    if args.format:
+        if args.format == "xlsx" and not args.output:
+            raise UserError("xlsx 是二进制文件，请用 -o 指定输出文件，如 -o 指标.xlsx")
+        data = export(rows, args.format)
+        if args.output:
+            args.output.write_bytes(data)
+            console.print(f"已写入 {len(rows)} 条指标：{args.output}", highlight=False)
+        else:
+            sys.stdout.write(data.decode("utf-8-sig"))
+        return 0
+    table = Table("地区", "指标", "要求", "目标年份", "条款", "牵头单位", title=f"指标一览（{len(rows)} 条）")
+    for row in rows:
+        table.add_row(row.region, row.indicator, f"{row.comparator_text}{row.value_text}", row.year or "—",
+                      f"{row.clause}", "、".join(row.lead_units) or "—")
+    console.print(table)
     return 0
 
 

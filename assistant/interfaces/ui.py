@@ -2,7 +2,8 @@
 
 Answers stream in; each answer's citations are cards (文件、文号、条款、原文摘录); clicking one opens
 the clause with the quoted words highlighted. A second tab lists the documents and their clause
-trees. Nothing is loaded from the internet: system fonts, no analytics.
+trees; a third, 指标一览, the corpus's quantitative targets, filtered, sortable, downloadable, each row opening
+its clause. Nothing is loaded from the internet: system fonts, no analytics.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import gradio as gr
 from fastapi import FastAPI
@@ -17,6 +19,7 @@ from fastapi import FastAPI
 from assistant.answer import MODE_NAMES, MODES, Answer
 from assistant.application.assistant_service import QuestionError
 from assistant.application.corpus_service import CorpusError, CorpusService
+from assistant.application.indicator_table import IndicatorRow, indicator_rows
 
 EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
             "济宁推广绿色建造这项由哪个部门牵头"]
@@ -65,6 +68,15 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
         with gr.Tab("文档库"):
             picked = gr.Dropdown(_document_choices(corpus), label="选择文档", elem_id="document-picker")
             document_view = gr.HTML(elem_id="document-view")
+        with gr.Tab("指标一览"):
+            with gr.Row():
+                region = gr.Dropdown(["", *_regions(corpus)], value="", label="地区", elem_id="indicator-region")
+                year = gr.Dropdown(["", *_years(corpus)], value="", label="目标年份", elem_id="indicator-year")
+                wanted = gr.Textbox(label="指标名称（如 清洁取暖率）", elem_id="indicator-name")
+            downloads = gr.HTML(_download_links("", "", ""), elem_id="indicator-downloads")
+            table = gr.Dataframe(_indicator_frame(corpus, "", "", ""), headers=list(_FRAME_HEADERS), interactive=False,
+                                 wrap=True, elem_id="indicator-table", label="点击一行查看所在条款；点击表头排序")
+            row_clause = gr.HTML(elem_id="indicator-clause")
 
         def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
             yield from respond(corpus, *args)
@@ -74,6 +86,14 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
             [chatbot, cards, answer_state, viewer, turns]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
         cards.change(show_citation, [cards, answer_state], viewer)
         picked.change(lambda doc_id: show_document(corpus, doc_id), picked, document_view)
+        for control in (region, year, wanted):
+            control.change(lambda r, y, w: (_indicator_frame(corpus, r, y, w), _download_links(r, y, w)),
+                           [region, year, wanted], [table, downloads])
+
+        def on_row(frame: Any, event: gr.SelectData) -> str:  # Gradio passes the click by this annotation
+            return show_indicator_clause(corpus, frame, event)
+
+        table.select(on_row, table, row_clause)
         clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, "", []), None,
                     [chatbot, cards, answer_state, viewer, turns])
     return ui
@@ -139,6 +159,61 @@ def show_document(corpus: CorpusService, doc_id: str | None) -> str:
         + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "") + "</li>"
         for c in document.clauses)
     return f"<h3>{html.escape(meta.title)}</h3><table class='doc-meta'>{table}</table><ul class='clause-tree'>{items}</ul>"
+
+
+# The 指标一览 table's columns: the last one holds the row's document and clause, for the clause view.
+_FRAME_HEADERS = {"地区": "region", "指标": "indicator", "要求": "comparator_text", "目标值": "value_text",
+                  "目标年份": "year", "适用范围": "scope", "牵头单位": "lead_units", "条款": "clause", "文档": "doc_id"}
+
+
+def _rows(corpus: CorpusService, region: str, year: str, wanted: str) -> list[IndicatorRow]:
+    if not corpus.ready:
+        return []
+    index = corpus.assistant.index
+    return indicator_rows(index.indicators, {d: doc.meta for d, doc in index.documents.items()},
+                          region=region or "", year=year or "", indicator=wanted or "")
+
+
+def _indicator_frame(corpus: CorpusService, region: str, year: str, wanted: str) -> list[list[str]]:
+    frame = []
+    for row in _rows(corpus, region, year, wanted):
+        values = row.model_dump()
+        frame.append(["、".join(v) if isinstance(v := values[key], list) else str(v) for key in _FRAME_HEADERS.values()])
+    return frame
+
+
+def _download_links(region: str, year: str, wanted: str) -> str:
+    """Links to the API's export (the page's session cookie admits them): the rows shown, as .xlsx and .csv."""
+    query = urlencode({"region": region or "", "year": year or "", "indicator": wanted or ""})
+    return (f"<a href='/api/indicators?format=xlsx&{html.escape(query)}' download='指标.xlsx'>下载 Excel（.xlsx）</a>"
+            f" · <a href='/api/indicators?format=csv&{html.escape(query)}' download='指标.csv'>下载 CSV</a>")
+
+
+def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectData) -> str:
+    """The clause of the clicked row, its sentence highlighted."""
+    rows = frame.values.tolist() if hasattr(frame, "values") else frame
+    if event.index is None or not rows:
+        return ""
+    row = rows[event.index[0]]
+    doc_id, path = row[-1], row[-2]
+    document = corpus.assistant.index.documents.get(doc_id)
+    clause = document.clause(path) if document else None
+    if document is None or clause is None:
+        return ""
+    source = next((i.sentence.strip() for i in corpus.assistant.index.indicators
+                   if i.doc_id == doc_id and i.path == path and i.name == row[1]), "")
+    return show_citation("1", {"citations": [{"n": 1, "text": clause.text, "quote": source, "title": document.meta.title,
+                                              "doc_number": document.meta.doc_number, "clause": path,
+                                              "heading": clause.heading, "issuer": document.meta.issuer,
+                                              "date": document.meta.date}]})
+
+
+def _regions(corpus: CorpusService) -> list[str]:
+    return sorted({m.region for m in corpus.assistant.documents.values() if m.region}) if corpus.ready else []
+
+
+def _years(corpus: CorpusService) -> list[str]:
+    return sorted({i.year for i in corpus.assistant.index.indicators if i.year}) if corpus.ready else []
 
 
 def _card(citation: Any) -> str:

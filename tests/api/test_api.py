@@ -116,6 +116,22 @@ def test_browse_documents_and_open_a_clause(server: Server) -> None:
         "unknown_clause"
 
 
+def test_indicators_as_json_csv_and_xlsx_with_the_same_keys(server: Server) -> None:
+    url = f"{server.url}/api/indicators"
+    rows = httpx.get(url, params={"region": "通辽", "year": "2025", "indicator": "清洁取暖"}, headers=AUTH).json()
+    assert {(r["clause"], r["value_text"], r["comparator"]) for r in rows} == {("三（二）6", "93%", ">="), ("附件 序号6", "93%", "=")}
+    assert all(r["source"] and r["document"].startswith("通辽市") for r in rows)
+    csv = httpx.get(url, params={"format": "csv", "region": "赤峰"}, headers=AUTH)
+    assert csv.headers["content-type"].startswith("text/csv") and "attachment" in csv.headers["content-disposition"]
+    assert csv.content.decode("utf-8-sig").startswith("地区,文件,文号,条款,指标") and "赤峰市" in csv.text
+    xlsx = httpx.get(url, params={"format": "xlsx"}, headers=AUTH)
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert httpx.get(url).status_code == 401  # the same keys as every other read
+    assert httpx.get(url, params={"year": "明年"}, headers=AUTH).status_code in (400, 422)
+    assert httpx.get(url, params={"doc_id": "nope"}, headers=AUTH).json()["code"] == "unknown_document"
+    assert httpx.get(url, params={"format": "pdf"}, headers=AUTH).status_code in (400, 422)
+
+
 def test_api_docs_load_no_external_asset(server: Server) -> None:
     page = httpx.get(f"{server.url}/docs").text
     assert "swagger-ui" in page and "cdn" not in page.lower() and "https://" not in page

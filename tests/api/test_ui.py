@@ -80,3 +80,37 @@ def test_with_keys_the_page_signs_in_and_document_markup_stays_text(make_server:
         assert page.locator("#chat a[href*='198.51.100.7']").count() == 0
         browser.close()
     assert outside == []
+
+
+def test_the_indicator_tab_filters_opens_a_rows_clause_and_downloads(make_server: Callable[..., Server], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import ADMIN_KEY, READER_KEY
+
+    server = make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY)  # downloads ride on the page's session
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(server.url, wait_until="load")
+        page.locator("#key").fill(READER_KEY)
+        page.get_by_role("button", name="登录").click()
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="指标一览").click()
+        table = page.locator("#indicator-table")
+        table.get_by_text("城镇清洁取暖率").first.wait_for(timeout=10_000)  # 阿拉善's, before any filter
+        page.locator("#indicator-region input").click()
+        page.get_by_role("option", name="通辽市").click()
+        table.get_by_text("城镇清洁能源取暖率").first.wait_for(timeout=10_000)
+        page.wait_for_function("!document.querySelector('#indicator-table').innerText.includes('阿拉善盟')", timeout=10_000)
+        table.get_by_text("城镇清洁能源取暖率").first.click()
+        page.locator("#indicator-clause mark").wait_for(timeout=10_000)
+        assert "93%" in page.locator("#indicator-clause mark").inner_text()
+        with page.expect_download() as download:
+            page.locator("#indicator-downloads").get_by_text("下载 Excel").click()
+        saved = tmp_path / "指标.xlsx"
+        download.value.save_as(saved)
+        browser.close()
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(saved).active
+    assert [c.value for c in sheet[1]][:2] == ["地区", "文件"] and {row[0].value for row in sheet.iter_rows(min_row=2)} == {"通辽市"}

@@ -118,3 +118,19 @@ def test_a_wrong_setting_is_named_in_chinese_without_a_traceback(data_dir: Path,
     assert main(["search", "县城住宅"]) == 2
     out = capsys.readouterr().out
     assert "配置错误" in out and variable in out and "Traceback" not in out
+
+
+def test_indicators_lists_filters_and_exports(corpus_index_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch.setenv("POLICY_INDEX_DIR", str(corpus_index_dir))
+    monkeypatch.setenv("COLUMNS", "300")
+    assert main(["indicators", "--region", "通辽", "--indicator", "清洁取暖"]) == 0
+    out = capsys.readouterr().out
+    assert "城镇清洁能源取暖率" in out and "赤峰" not in out
+    assert main(["indicators", "--year", "2025", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("地区,文件,文号,条款,指标")
+    assert main(["indicators", "--format", "xlsx"]) == 1  # binary to a terminal: asks for -o
+    assert "-o" in capsys.readouterr().out
+    assert main(["indicators", "--format", "xlsx", "-o", str(tmp_path / "指标.xlsx")]) == 0
+    assert (tmp_path / "指标.xlsx").read_bytes().startswith(b"PK")  # a zip, as .xlsx files are
+    assert main(["indicators", "--doc", "no-such-doc"]) == 1

@@ -1,4 +1,4 @@
-"""REST routes: ask (JSON and Server-Sent Events), browse and manage documents, health."""
+"""REST routes: ask (JSON and Server-Sent Events), browse and manage documents, 指标库, health."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.answer import Answer, Mode
 from assistant.application.corpus_service import CorpusError, CorpusService
+from assistant.application.indicator_table import IndicatorRow, export, indicator_rows
 from assistant.application.jobs import Job
 from assistant.interfaces.api.audit import AuditLog
 from assistant.interfaces.api.deps import Admin, AuditDep, CorpusDep, Reader, identity
@@ -25,6 +26,7 @@ from assistant.interfaces.api.errors import CORPUS_STATUS, ApiError
 from ingest.models import Document
 
 router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CitedClause(BaseModel):
@@ -106,6 +108,27 @@ def get_clause(doc_id: str, path: str, corpus: CorpusDep) -> dict[str, Any]:
     if clause is None:
         raise ApiError(404, "unknown_clause", f"文档“{doc_id}”中没有条款“{path}”。")
     return {"document": document.meta.to_dict(), **asdict(clause)}
+
+
+@router.get("/api/indicators", dependencies=[Reader], tags=["指标库"], response_model=list[IndicatorRow],
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "JSON 行，或 format=csv/xlsx 时的文件"}})
+def list_indicators(corpus: CorpusDep, region: str = Query("", max_length=50, description="地区，包含即可，如 赤峰"),
+                    year: str = Query("", pattern=r"^(\d{4})?$", description="目标年份，如 2025"),
+                    indicator: str = Query("", max_length=50, description="指标名称，如 清洁取暖率（字序一致即可）"),
+                    doc_id: str = Query("", max_length=200, description="只列这份文档的指标"),
+                    format: Literal["json", "csv", "xlsx"] = Query("json", description="json（默认）、csv 或 xlsx")) -> Any:
+    """指标库：各文件的量化指标（指标、要求、目标值、年份、范围、牵头单位、条款与原文），可按地区、年份、指标、文档筛选，
+    可下载 CSV（UTF-8 带 BOM，Excel 直接打开）或 XLSX。"""
+    index = corpus.assistant.index
+    if doc_id:
+        _document(corpus, doc_id)
+    documents = {key: document.meta for key, document in index.documents.items()}
+    rows = indicator_rows(index.indicators, documents, region=region, year=year, indicator=indicator, doc_id=doc_id)
+    if format == "json":
+        return rows
+    media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[format]
+    return Response(export(rows, format), media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''%E6%8C%87%E6%A0%87.{format}"})
 
 
 @router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202)

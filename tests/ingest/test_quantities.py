@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.numbers import Quantity, mentions, quantities
+from ingest.quantities import Quantity, mentions, quantities
 
 
 @pytest.mark.parametrize(("chinese", "arabic"), [
