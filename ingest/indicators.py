@@ -353,3 +353,58 @@ def _measure_words(text: str) -> str:
 def _clean(name: str) -> str:
     name = re.sub(r"^[的、和及与]|[的、和及与]$", "", name.strip(" “”\"'"))
     return _OWN_REGION.sub("", name)
+
+
+# --- one measure, several wordings ---------------------------------------------------------
+
+# Scope words that open a measure's name without changing what it measures (城镇清洁取暖率 = 清洁取暖率).
+_SCOPE_PREFIX = re.compile(r"^(?:市中心城区|中心城区|主城区|城区|城镇|城市|县城|全市|全区|全盟|全省)+")
+
+
+def measure_key(name: str) -> str:
+    """The measure a name states, without its scope words: 城镇清洁能源取暖率 → 清洁能源取暖率."""
+    return _SCOPE_PREFIX.sub("", name).replace("的", "") or name
+
+
+def same_measure(a: str, b: str) -> bool:
+    """Whether two names state one measure: the shorter (five characters at least: 建筑面积 says too little) stands
+    in the longer in order, in at most three runs, its ending kept — words inserted, not the measure replaced
+    (清洁取暖率 ~ 清洁能源取暖率 ~ 清洁取暖覆盖率; 污水处理率 ≁ 污水处理厂中水利用率; 用水普及率 ≁ 燃气普及率)."""
+    short, long_ = sorted((measure_key(a), measure_key(b)), key=len)
+    if short == long_:
+        return True
+    runs = _runs(short, long_)
+    if len(short) < 5 or runs is None or len(runs) > 3:
+        return False
+    # the ending kept: its last two characters together, or at most two inserted before the last (清洁取暖覆盖率)
+    return len(runs[-1]) >= 2 or long_.rfind(runs[-2]) + len(runs[-2]) >= len(long_) - 3
+
+
+def _runs(short: str, long_: str) -> list[str] | None:
+    """`short` matched in order inside `long_`, as its contiguous runs there; None when it is not inside."""
+    runs: list[str] = []
+    position = -1
+    for char in short:
+        found = long_.find(char, position + 1)
+        if found < 0:
+            return None
+        if found == position + 1 and runs:
+            runs[-1] += char
+        else:
+            runs.append(char)
+        position = found
+    return runs
+
+
+def measure_groups(names: list[str]) -> dict[str, str]:
+    """Each name → its group's label: the shortest wording that names the same measure. A name joins the first
+    group (shortest label first) whose label it shares a measure with; the rule is same_measure, reviewed in
+    eval/indicators/groups.md for the bundled and development documents."""
+    labels: list[str] = []
+    grouped: dict[str, str] = {}
+    for name in sorted(set(names), key=lambda n: (len(measure_key(n)), n)):
+        label = next((lab for lab in labels if same_measure(lab, name)), None)
+        if label is None:
+            labels.append(label := measure_key(name))
+        grouped[name] = label
+    return grouped

@@ -20,7 +20,7 @@ from assistant.answer import Answer, Citation
 from assistant.answering.markup import escape_markdown
 from assistant.answering.query import QueryIntent
 from assistant.text.rarity import is_function_word
-from ingest.indicators import COMPARATOR_WORDS, Indicator
+from ingest.indicators import COMPARATOR_WORDS, Indicator, measure_key, same_measure
 from ingest.models import Document
 from ingest.quantities import quantities
 
@@ -101,7 +101,7 @@ def _distinct(selected: list[Indicator]) -> list[Indicator]:
     seen: set[tuple[str, str, float, str]] = set()
     rows = []
     for indicator in selected:
-        key = (indicator.doc_id, re.sub(r"^(?:城镇|城市|全市|全区|全盟)", "", indicator.name), indicator.value, indicator.year)
+        key = (indicator.doc_id, measure_key(indicator.name), indicator.value, indicator.year)
         if key not in seen:
             seen.add(key)
             rows.append(indicator)
@@ -116,13 +116,13 @@ def _measure(intent: QueryIntent, named: list[str], documents: dict[str, Documen
     for doc_id in named:
         text = text.replace(documents[doc_id].meta.short_name or "\0", " ")
     found = _MEASURE.findall(re.sub(r"(?:19|20)\d\d年|各地|各市|分别|目标|指标|哪个|哪些|地方|城市的|的", " ", text))
-    return re.sub(r"^(?:城镇|城市|全市|全区|县城|城区)", "", found[-1]) if found else ""
+    return measure_key(found[-1]) if found else ""
 
 
 def _comparison_answer(intent: QueryIntent, measure: str, indicators: list[Indicator], named: list[str],
                        documents: dict[str, Document]) -> Answer | None:
     allowed = set(named or intent.scope_doc_ids or documents)
-    matching = [i for i in indicators if _same_measure(measure, i.name) and i.doc_id in allowed
+    matching = [i for i in indicators if same_measure(measure, i.name) and i.doc_id in allowed
                 and (not intent.years or i.year in intent.years)]
     covered = {i.doc_id for i in matching}
     # A named document without such a record is researched as usual: the 指标库 may have missed its target.
@@ -137,20 +137,6 @@ def _comparison_answer(intent: QueryIntent, measure: str, indicators: list[Indic
         lead = (f"{'最高' if up else '最低'}的是{_label(documents[top.doc_id])}"
                 f"（{escape_markdown(top.requirement or top.value_text)}）。\n\n")
     return _table_answer(intent, rows, documents, lead)
-
-
-def _same_measure(measure: str, name: str) -> bool:
-    """清洁取暖率 is the measure of 城镇清洁能源取暖率 and 集中供热清洁取暖覆盖率, 城镇公共供水管网漏损率 that of
-    城镇供水管网漏损率: one's characters in the other in order, with the same ending."""
-    core = re.sub(r"^(?:城镇|城市|全市|全区|全盟|县城|城区|市中心城区|中心城区)", "", name)
-    if not core or core[-1] != measure[-1]:
-        return False
-    return _in_order(measure, core) or _in_order(core, measure)
-
-
-def _in_order(short: str, long_: str) -> bool:
-    rest = iter(long_)
-    return all(char in rest for char in short)
 
 
 # --- the answer ----------------------------------------------------------------------------

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from ingest.indicators import COMPARATOR_WORDS, Indicator
+from ingest.indicators import COMPARATOR_WORDS, Indicator, measure_groups
 from ingest.models import DocumentMeta
 
 FORMATS = ("csv", "xlsx", "json")
@@ -24,8 +23,6 @@ HEADERS = {
     "comparator_text": "要求", "value_text": "目标值", "unit": "单位", "year": "目标年份", "baseline_year": "基准年份",
     "scope": "适用范围", "property": "属性", "lead_units": "牵头单位", "source": "原文",
 }
-# Scope words that start an indicator's name but do not change what it measures (城镇清洁取暖率 = 清洁取暖率).
-_SCOPE_PREFIX = re.compile(r"^(?:市中心城区|中心城区|主城区|城区|城镇|城市|县城|全区|全市|全盟|全省)")
 
 
 class IndicatorRow(BaseModel):
@@ -38,7 +35,7 @@ class IndicatorRow(BaseModel):
     level: str
     clause: str = Field(description="clause path, e.g. 三（二）6 or 附件 序号6")
     indicator: str = Field(description="the measure in the document's words: 城镇清洁能源取暖率")
-    group: str = Field(description="the measure without its scope words, shared by documents that set the same target")
+    group: str = Field(description="the measure's group: the shortest wording of it in the corpus (清洁取暖率 for 城镇清洁能源取暖率)")
     comparator: str = Field(description=">=, <=, >, <, = or ≈")
     comparator_text: str = Field(description="the comparator in words: 不低于, 不高于, 达到, …")
     value: float = Field(description="in plain units: 93 for 93%, 16000 for 1.6万")
@@ -53,25 +50,21 @@ class IndicatorRow(BaseModel):
     source: str = Field(description="the sentence (or table row) that states it, verbatim")
 
     @classmethod
-    def of(cls, indicator: Indicator, meta: DocumentMeta) -> IndicatorRow:
+    def of(cls, indicator: Indicator, meta: DocumentMeta, group: str) -> IndicatorRow:
         return cls(doc_id=meta.doc_id, document=meta.title, doc_number=meta.doc_number, region=meta.region,
-                   level=meta.level, clause=indicator.path, indicator=indicator.name, group=group_of(indicator.name),
+                   level=meta.level, clause=indicator.path, indicator=indicator.name, group=group,
                    comparator=indicator.comparator, comparator_text=COMPARATOR_WORDS.get(indicator.comparator, ""),
                    value=indicator.value, value_text=indicator.value_text, unit=indicator.unit, year=indicator.year,
                    baseline_year=indicator.baseline_year, scope=indicator.scope, property=indicator.property,
                    lead_units=indicator.lead_units, units=indicator.units, source=indicator.sentence.strip())
 
 
-def group_of(name: str) -> str:
-    """The measure a name states, whatever its scope: 城镇清洁取暖率 and 清洁取暖率 are one group."""
-    core = _SCOPE_PREFIX.sub("", name).replace("的", "")
-    return core or name
-
-
 def indicator_rows(indicators: Iterable[Indicator], documents: dict[str, DocumentMeta], *, region: str = "",
                    year: str = "", indicator: str = "", doc_id: str = "", property_: str = "") -> list[IndicatorRow]:
     """The rows that pass every given filter (each a substring test, "" = any), in document order."""
-    rows = [IndicatorRow.of(i, documents[i.doc_id]) for i in indicators if i.doc_id in documents]
+    indicators = [i for i in indicators if i.doc_id in documents]
+    groups = measure_groups([i.name for i in indicators])
+    rows = [IndicatorRow.of(i, documents[i.doc_id], groups[i.name]) for i in indicators]
     return [row for row in rows
             if _has(region, row.region, documents[row.doc_id].short_name) and (not year or row.year == year)
             and _has(indicator, row.indicator, row.group) and (not doc_id or row.doc_id == doc_id)

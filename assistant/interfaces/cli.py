@@ -18,7 +18,7 @@ from assistant.answer import MODES
 from assistant.application.assistant_service import QuestionError
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.factory import open_index
-from assistant.application.indicator_table import FORMATS, export, indicator_rows
+from assistant.application.indicator_table import FORMATS, IndicatorRow, export, indicator_rows
 from assistant.settings import Settings
 from ingest.loaders import LoadError
 from ingest.models import Document
@@ -74,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     indicators.add_argument("--doc", default="", metavar="DOC_ID", help="只列这份文档的指标")
     indicators.add_argument("--format", choices=FORMATS, help="导出格式；不给时在终端显示表格")
     indicators.add_argument("-o", "--output", type=Path, help="写入此文件（xlsx 必须给出）")
+    indicators.add_argument("--groups", action="store_true", help="列出指标分组（同一指标的不同说法），供核对")
 
     search = commands.add_parser("search", help="检索与问题最相关的条款")
     search.add_argument("query")
@@ -247,6 +248,8 @@ def run_indicators(settings: Settings, args: argparse.Namespace) -> int:
     documents = {doc_id: document.meta for doc_id, document in index.documents.items()}
     rows = indicator_rows(index.indicators, documents, region=args.region, year=args.year, indicator=args.indicator,
                           doc_id=args.doc)
+    if args.groups:
+        return _print_groups(rows)
     if args.format:
         if args.format == "xlsx" and not args.output:
             raise UserError("xlsx 是二进制文件，请用 -o 指定输出文件，如 -o 指标.xlsx")
@@ -262,6 +265,17 @@ def run_indicators(settings: Settings, args: argparse.Namespace) -> int:
         table.add_row(row.region, row.indicator, f"{row.comparator_text}{row.value_text}", row.year or "—",
                       f"{row.clause}", "、".join(row.lead_units) or "—")
     console.print(table)
+    return 0
+
+
+def _print_groups(rows: list[IndicatorRow]) -> int:
+    """Each group of wordings that name one measure, with the documents using each wording."""
+    members: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        members.setdefault(row.group, {}).setdefault(row.indicator, set()).add(row.region or row.document)
+    for group, names in sorted(members.items(), key=lambda item: (-len(item[1]), item[0])):
+        wordings = "；".join(f"{name}（{'、'.join(sorted(places))}）" for name, places in sorted(names.items()))
+        console.print(f"[bold]{group}[/bold]：{wordings}", highlight=False)
     return 0
 
 

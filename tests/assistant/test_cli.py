@@ -134,3 +134,7 @@ def test_indicators_lists_filters_and_exports(corpus_index_dir: Path, monkeypatc
     assert main(["indicators", "--format", "xlsx", "-o", str(tmp_path / "指标.xlsx")]) == 0
     assert (tmp_path / "指标.xlsx").read_bytes().startswith(b"PK")  # a zip, as .xlsx files are
     assert main(["indicators", "--doc", "no-such-doc"]) == 1
+    capsys.readouterr()
+    assert main(["indicators", "--groups"]) == 0  # the wordings grouped as one measure, for review
+    groups = capsys.readouterr().out
+    assert "清洁取暖率：" in groups and "城镇清洁能源取暖率（通辽市）" in groups

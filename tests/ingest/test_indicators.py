@@ -8,7 +8,7 @@ import pytest
 
 from eval.indicator_check import EXPECTED_DIR, load_expected, score
 from eval.metrics import squash
-from ingest.indicators import Indicator, extract_indicators
+from ingest.indicators import Indicator, extract_indicators, measure_groups, same_measure
 from ingest.models import Clause, Document, DocumentMeta
 from ingest.pipeline import parse_paths
 
@@ -110,3 +110,22 @@ def test_a_real_document_it_was_not_written_for() -> None:
                    {d.doc_id: d.meta.source_file for d in documents})
     # measured when it was first run: precision 1.00, recall 0.71 (零发生 and a ban below 0.01毫米 are not read as targets)
     assert result.precision >= 0.95 and result.recall >= 0.7, (result.spurious, result.missed)
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("城镇清洁取暖率", "清洁取暖率", True),  # a scope word
+    ("清洁取暖率", "城镇清洁能源取暖率", True),  # a word inserted
+    ("清洁取暖率", "城镇集中供热清洁取暖覆盖率", True),
+    ("供水管网漏损率", "城镇公共供水管网漏损率", True),
+    ("城镇用水普及率", "城镇燃气普及率", False),  # another measure
+    ("污水处理率", "城镇生活污水处理厂中水利用率", False),  # the measure replaced, not a word inserted
+    ("建筑面积", "人均住房建筑面积", False),  # too short to name one measure
+])
+def test_one_measure_in_other_words(a: str, b: str, same: bool) -> None:
+    assert same_measure(a, b) is same
+
+
+def test_groups_are_labelled_by_their_shortest_wording() -> None:
+    groups = measure_groups(["城镇清洁能源取暖率", "城镇清洁取暖率", "清洁取暖率", "城镇燃气普及率"])
+    assert groups == {"城镇清洁能源取暖率": "清洁取暖率", "城镇清洁取暖率": "清洁取暖率", "清洁取暖率": "清洁取暖率",
+                      "城镇燃气普及率": "燃气普及率"}
