@@ -3,8 +3,9 @@
 - a list: "通辽2025年有哪些量化指标", "赤峰在供水、污水方面有哪些量化指标", "2025年指标要达到100%的有哪几项" —
   every target of the named documents that the question's year, value and subjects select;
 - a comparison or a ranking: "各地城镇清洁取暖率目标分别是多少", "哪个地方的装配式建筑比例目标最高" — the
-  targets for that measure in every document that sets one (the named ones, when some are named). A named
-  document without such a record is left to the usual research, which says "未作规定" only after searching it.
+  targets for that measure in every document that sets one (the named ones, when some are named), and
+  "未作规定" for a named document without one — only when searching it finds no such provision either; when
+  the search does find one, the usual researched answer is given instead.
 
 Every row is cited to its clause; the table and the text say the same. A question these do not fit returns
 None and is researched as usual.
@@ -13,6 +14,7 @@ None and is researched as usual.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 import jieba
 
@@ -38,16 +40,17 @@ _UP, _DOWN = re.compile(r"最高|最大|最多"), re.compile(r"最低|最小|最
 
 
 def indicator_answer(intent: QueryIntent, indicators: list[Indicator], documents: dict[str, Document],
-                     topic_words: list[str]) -> Answer | None:
+                     topic_words: list[str], researched_silent: Callable[[], set[str]]) -> Answer | None:
     """The answer from the 指标库, or None when the question is not about a set of targets.
 
-    `topic_words`: the question's content words (without document names, years and question words)."""
+    `topic_words`: the question's content words (without document names, years and question words).
+    `researched_silent()`: the named documents that the usual research finds no provision in."""
     named = [d for d in intent.doc_ids if d in documents]
     asks_units = intent.department or intent.unit or _UNITS.search(intent.question)  # the department answers those
     if named and _ASKS_LIST.search(intent.question) and not (intent.comparison or asks_units):
         return _list_answer(intent, [i for i in indicators if i.doc_id in named], documents, topic_words)
     if (intent.comparison or _RANKING.search(intent.question)) and (measure := _measure(intent, named, documents)):
-        return _comparison_answer(intent, measure, indicators, named, documents)
+        return _comparison_answer(intent, measure, indicators, named, documents, researched_silent)
     return None
 
 
@@ -120,13 +123,14 @@ def _measure(intent: QueryIntent, named: list[str], documents: dict[str, Documen
 
 
 def _comparison_answer(intent: QueryIntent, measure: str, indicators: list[Indicator], named: list[str],
-                       documents: dict[str, Document]) -> Answer | None:
+                       documents: dict[str, Document], researched_silent: Callable[[], set[str]]) -> Answer | None:
     allowed = set(named or intent.scope_doc_ids or documents)
     matching = [i for i in indicators if same_measure(measure, i.name) and i.doc_id in allowed
                 and (not intent.years or i.year in intent.years)]
     covered = {i.doc_id for i in matching}
-    # A named document without such a record is researched as usual: the 指标库 may have missed its target.
-    if len(covered) < 2 or any(d not in covered for d in named):
+    missing = [d for d in named if d not in covered]
+    # "未作规定" only where searching the document finds nothing either: the 指标库 may have missed its target
+    if not covered or len(covered) + len(missing) < 2 or (missing and not set(missing) <= researched_silent()):
         return None
     in_articles = {i.doc_id for i in matching if not _from_table(i, documents)}
     rows = _distinct([i for i in matching if i.doc_id not in in_articles or not _from_table(i, documents)])
@@ -136,7 +140,7 @@ def _comparison_answer(intent: QueryIntent, measure: str, indicators: list[Indic
         top = rows[0]
         lead = (f"{'最高' if up else '最低'}的是{_label(documents[top.doc_id])}"
                 f"（{escape_markdown(top.requirement or top.value_text)}）。\n\n")
-    return _table_answer(intent, rows, documents, lead)
+    return _table_answer(intent, rows, documents, lead, missing)
 
 
 # --- the answer ----------------------------------------------------------------------------
@@ -145,7 +149,8 @@ def _label(document: Document) -> str:
     return escape_markdown(document.meta.short_name or document.meta.title)
 
 
-def _table_answer(intent: QueryIntent, rows: list[Indicator], documents: dict[str, Document], note: str) -> Answer:
+def _table_answer(intent: QueryIntent, rows: list[Indicator], documents: dict[str, Document], note: str,
+                  missing: Sequence[str] = ()) -> Answer:
     citations: list[Citation] = []
     numbers: dict[tuple[str, str, str], int] = {}  # one citation per sentence quoted
     lines = ["| 文件 | 指标 | 要求 | 目标年份 | 条款 |", "|---|---|---|---|---|"]
@@ -159,6 +164,7 @@ def _table_answer(intent: QueryIntent, rows: list[Indicator], documents: dict[st
             citations.append(Citation.of(numbers[key], document.meta, clause, row.sentence.strip()))
         lines.append(f"| {_label(document)} | {escape_markdown(row.name)} | {escape_markdown(_requirement(row))} | {row.year or '—'} "
                      f"| {escape_markdown(row.path)}[{numbers[key]}] |")
+    lines += [f"| {_label(documents[d])} | — | 未作规定 | — | — |" for d in missing]
     text = f"**答：** {note}各项指标如下（来自指标库，每项注明条款）：\n\n" + "\n".join(lines) + "\n\n" + _sources(citations)
     return Answer(question=intent.question, answer=text, answerable=True, citations=citations, mode="extractive")
 

@@ -136,7 +136,8 @@ class PolicyAssistant:
         """A list, comparison or ranking of targets, from the 指标库."""
         indicators = [i for i in self.indicators if scope is None or i.doc_id in scope]
         words = list(self.selector.finder.terms(intent, self.selector.names))
-        return indicator_answer(intent, indicators, self.index.documents, words)
+        return indicator_answer(intent, indicators, self.index.documents, words,
+                                lambda: set(self.selector.find(intent, scope=scope).missing))
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, Any]]) -> Answer | None:
         """"第二条具体怎么说？": article 二 of a document the previous answer cited; else its second source, found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer import Answer
+from assistant.answering.indicator_answers import indicator_answer
 from assistant.application.assistant_service import PolicyAssistant
 from tests.assistant.conftest import ALXA, CHIFENG, INNER, JINING, TONGLIAO, cited
 
@@ -46,7 +49,17 @@ def test_a_ranking_names_the_top_first(assistant: PolicyAssistant) -> None:
     assert "济宁" in _rows(answer)[0]
 
 
-def test_a_named_document_without_the_target_is_researched_not_declared_silent(assistant: PolicyAssistant) -> None:
+def test_a_named_document_without_the_target_gets_a_row_once_searched(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("赤峰和通辽的建成区可渗透面积占比目标分别是多少？")  # only 通辽 sets it
-    assert "来自指标库" not in answer.answer  # the usual research answers, and searched 赤峰 before saying so
-    assert TONGLIAO in {doc for doc, _ in cited(answer)}
+    assert "来自指标库" in answer.answer and "| 赤峰 | — | 未作规定 | — | — |" in answer.answer
+    assert {doc for doc, _ in cited(answer)} == {TONGLIAO}
+
+
+@pytest.mark.parametrize(("silent", "answered_from_the_table"), [({ALXA}, True), (set(), False)])
+def test_a_target_the_table_missed_is_left_to_research(assistant: PolicyAssistant, silent: set[str],
+                                                       answered_from_the_table: bool) -> None:
+    intent = assistant.analyser.analyse("阿拉善和通辽的清洁取暖率目标分别是多少？", [])
+    without_alxa = [i for i in assistant.indicators if i.doc_id != ALXA]  # as if the extractor had missed 阿拉善's
+    answer = indicator_answer(intent, without_alxa, assistant.index.documents, [], lambda: silent)
+    assert (answer is not None) is answered_from_the_table  # None: the usual research answers, and finds 阿拉善's 93%
+    assert answer is None or "| 阿拉善 | — | 未作规定 | — | — |" in answer.answer
