@@ -8,6 +8,7 @@ its clause. Nothing is loaded from the internet: system fonts, no analytics.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Iterator
 from typing import Any
@@ -17,10 +18,18 @@ import gradio as gr
 from fastapi import FastAPI
 
 from assistant.answer import MODE_NAMES, MODES, Answer
-from assistant.application.assistant_service import QuestionError
+from assistant.application.assistant_service import MAX_QUESTION_CHARS, QuestionError
+from assistant.application.conversation_export import conversation_docx, conversation_markdown
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.indicator_table import IndicatorRow, indicator_rows
 
+# After an answer: its first line (the direct answer) at the top of the chat, and of the page on a phone.
+_SHOW_ANSWER_START = """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+  if (bots.length) bots[bots.length - 1].scrollIntoView({block: 'start'}); }"""
+# After a citation click: the highlighted quote in view, wherever the viewer sits.
+_SHOW_QUOTE = """() => { setTimeout(() => document.querySelector('#clause-viewer mark')?.scrollIntoView({block: 'center'}), 50); }"""
+# What a turn keeps of each citation: enough to follow it up (n, doc_id, clause) and to export it.
+_KEPT_CITATION_FIELDS = {"n", "doc_id", "clause", "title", "doc_number", "heading", "quote", "related_only"}
 EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
             "济宁推广绿色建造这项由哪个部门牵头"]
 _MAX_QUEUED = 64  # questions waiting beyond this are refused at once instead of delaying everyone
@@ -29,9 +38,12 @@ _FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro
 _CSS = """
 #citations label { display: block; width: 100%; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px;
   margin: 6px 0; white-space: normal; line-height: 1.5; cursor: pointer; }
-#clause-viewer mark { background: #ffe58f; padding: 0 2px; }
-#clause-viewer .meta, .doc-meta { color: #555; font-size: 13px; }
+mark { background: #ffe58f; color: #1f2328; padding: 0 2px; }
+#clause-viewer .meta, .doc-meta, #active-filters { color: #57606a; font-size: 13px; }
+.dark #clause-viewer .meta, .dark .doc-meta, .dark #active-filters { color: #c9d1d9; }
 .clause-tree li { margin: 2px 0; list-style: none; }
+.clause-tree summary { cursor: pointer; }
+.clause-text { white-space: pre-wrap; line-height: 1.8; margin: 4px 0 8px 1.5em; }
 """
 
 
@@ -40,8 +52,9 @@ def mount_ui(app: FastAPI, corpus: CorpusService) -> None:
     ui = build_ui(corpus).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
     # Gradio copies any file path named in a component's value into its public cache unless the app
     # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
+    # run_history off: Gradio would keep every question and answer in the browser's localStorage (a shared office PC)
     gr.mount_gradio_app(app, ui, path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False, blocked_paths=["/"],
-                        allowed_paths=[], max_file_size=0)
+                        allowed_paths=[], max_file_size=0, run_history=False)
     ui.has_launched = True
 
 
@@ -52,22 +65,29 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
         gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
         with gr.Tab("问答"), gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=None,
-                                     placeholder="请输入问题，例如：县城新建住宅最高几层")
-                question = gr.Textbox(show_label=False, placeholder="输入问题后按回车", elem_id="question",
-                                      submit_btn="提问")
+                # no autoscroll: each answer is brought into view at its first line (the direct answer), not its end
+                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=None, autoscroll=False,
+                                     buttons=["copy"], placeholder="请输入问题，例如：县城新建住宅最高几层")
+                active_filters = gr.Markdown("", elem_id="active-filters")
+                question = gr.Textbox(show_label=False, placeholder=f"输入问题后按回车（最多{MAX_QUESTION_CHARS}字）",
+                                      elem_id="question", submit_btn="提问", max_length=MAX_QUESTION_CHARS)
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                 with gr.Accordion("筛选与回答方式", open=False):
                     documents = gr.Dropdown(_document_choices(corpus), multiselect=True, label="只在这些文件中查找")
+                    regions = gr.Dropdown(_regions(corpus), multiselect=True, label="只在这些地区的文件中查找（含下辖地区）",
+                                          elem_id="region-filter")
+                    levels = gr.Dropdown(_levels(corpus), multiselect=True, label="只在这些层级的文件中查找", elem_id="level-filter")
                     mode = gr.Radio([(MODE_NAMES[choice], choice) for choice in MODES],
                                     value=corpus.settings.answer_mode, label="回答方式")
-                clear = gr.Button("清空对话", size="sm")
+                with gr.Row():
+                    clear = gr.Button("清空对话", size="sm")
+                    exports = gr.HTML("", elem_id="exports")
             with gr.Column(scale=2):
                 cards = gr.Radio([], label="引用（点击查看条款原文）", elem_id="citations")
                 viewer = gr.HTML(elem_id="clause-viewer")
-        with gr.Tab("文档库"):
-            picked = gr.Dropdown(_document_choices(corpus), label="选择文档", elem_id="document-picker")
-            document_view = gr.HTML(elem_id="document-view")
+        with gr.Tab("文档库") as library:
+            picked = gr.Dropdown(_document_choices(corpus), value=None, label="选择文档", elem_id="document-picker")
+            document_view = gr.HTML(_library_list(corpus), elem_id="document-view")
         with gr.Tab("指标一览"):
             with gr.Row():
                 region = gr.Dropdown(["", *_regions(corpus)], value="", label="地区", elem_id="indicator-region")
@@ -82,10 +102,17 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
             yield from respond(corpus, *args)
 
         question.submit(lambda: gr.Textbox(interactive=False), None, question).then(
-            on_question, [question, turns, documents, mode],
-            [chatbot, cards, answer_state, viewer, turns]).then(lambda: gr.Textbox(value="", interactive=True), None, question)
-        cards.change(show_citation, [cards, answer_state], viewer)
-        picked.change(lambda doc_id: show_document(corpus, doc_id), picked, document_view)
+            on_question, [question, turns, documents, regions, levels, mode],
+            [chatbot, cards, answer_state, viewer, turns, question]).then(None, None, None, js=_SHOW_ANSWER_START)
+        turns.change(_export_links, turns, exports)
+        cards.change(show_citation, [cards, answer_state], viewer).then(None, None, None, js=_SHOW_QUOTE)
+        for control in (documents, regions, levels):
+            control.change(lambda *chosen: _filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
+        picked.change(lambda doc_id: show_document(corpus, doc_id) or _library_list(corpus), picked, document_view)
+        # uploads and deletes show without a restart: the lists are read again whenever they are looked at
+        library.select(lambda: (gr.Dropdown(choices=_document_choices(corpus), value=None), _library_list(corpus)),
+                       None, [picked, document_view])
+        ui.load(lambda: gr.Dropdown(choices=_document_choices(corpus)), None, documents)
         for control in (region, year, wanted):
             control.change(lambda r, y, w: (_indicator_frame(corpus, r, y, w), _download_links(r, y, w)),
                            [region, year, wanted], [table, downloads])
@@ -94,34 +121,39 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
             return show_indicator_clause(corpus, frame, event)
 
         table.select(on_row, table, row_clause)
-        clear.click(lambda: ([], gr.Radio(choices=[], value=None), None, "", []), None,
-                    [chatbot, cards, answer_state, viewer, turns])
+        cleared = [chatbot, cards, answer_state, viewer, turns, documents, regions, levels]
+        for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon: one meaning
+            trigger(lambda: ([], gr.Radio(choices=[], value=None), None, "", [], [], [], []), None, cleared)
     return ui
 
 
 def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], documents: list[str] | None,
-            mode: str) -> Iterator[tuple[Any, ...]]:
+            regions: list[str] | None, levels: list[str] | None, mode: str) -> Iterator[tuple[Any, ...]]:
     """Stream the answer into the chat; then show its citation cards. `turns` is the server-side
     conversation (text, and each answer's citations); the chat shows only its text."""
     turns = list(turns or [])
+    keep_typing = gr.Textbox(value=question, interactive=True)  # a refused question stays in the box, to be mended
+    if not question.strip():
+        yield _chat(turns), gr.Radio(choices=[], value=None), None, "", turns, keep_typing
+        return
     shown = [*_chat(turns), {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     keep = gr.Radio(choices=[], value=None)
     try:
-        for event in corpus.assistant.ask_stream(question, turns, mode or None, documents or None):
+        for event in corpus.assistant.ask_stream(question, turns, mode or None, documents or None, regions or (), levels or ()):
             if isinstance(event, Answer):
                 notice = f"> 提示：{event.notice}\n\n" if event.notice else ""
                 shown[-1] = {"role": "assistant", "content": notice + event.answer}
                 turns += [{"role": "user", "content": question},
                           {"role": "assistant", "content": event.answer, "understood_as": event.understood_as,
-                           "citations": [{"n": c.n, "doc_id": c.doc_id, "clause": c.clause} for c in event.citations]}]
+                           "citations": [c.model_dump(include=_KEPT_CITATION_FIELDS) for c in event.citations]}]
                 choices = [(_card(c), str(c.n)) for c in event.citations]
-                yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns
+                yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns, gr.Textbox(value="", interactive=True)
                 return
             shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
-            yield shown, keep, None, "", turns
+            yield shown, keep, None, "", turns, gr.update()
     except (QuestionError, CorpusError) as error:
         shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
-        yield shown, keep, None, "", turns
+        yield shown, keep, None, "", turns, keep_typing
 
 
 def _chat(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -155,8 +187,9 @@ def show_document(corpus: CorpusService, doc_id: str | None) -> str:
             ("层级", meta.level), ("文件", meta.source_file)]
     table = "".join(f"<tr><th>{k}</th><td>{html.escape(v or '—')}</td></tr>" for k, v in rows)
     items = "".join(
-        f"<li style='padding-left:{c.depth * 1.5}em'><b>{html.escape(c.path)}</b> {html.escape(c.heading)}"
-        + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "") + "</li>"
+        f"<li style='padding-left:{c.depth * 1.5}em'><details><summary><b>{html.escape(c.path)}</b> {html.escape(_title(c))}"
+        + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "")
+        + f"</summary><div class='clause-text'>{html.escape(c.text)}</div></details></li>"
         for c in document.clauses)
     return f"<h3>{html.escape(meta.title)}</h3><table class='doc-meta'>{table}</table><ul class='clause-tree'>{items}</ul>"
 
@@ -212,14 +245,61 @@ def _regions(corpus: CorpusService) -> list[str]:
     return sorted({m.region for m in corpus.assistant.documents.values() if m.region}) if corpus.ready else []
 
 
+def _levels(corpus: CorpusService) -> list[str]:
+    return sorted({m.level for m in corpus.assistant.documents.values() if m.level}) if corpus.ready else []
+
+
 def _years(corpus: CorpusService) -> list[str]:
     return sorted({i.year for i in corpus.assistant.index.indicators if i.year}) if corpus.ready else []
 
 
+def _title(clause: Any) -> str:
+    """A clause's line in the tree: its heading, or for an unnumbered paragraph (前言) its opening words whole."""
+    if clause.heading and clause.kind != "preamble":
+        return clause.heading
+    opening = clause.text.strip().split("\n")[0]
+    return opening if len(opening) <= 40 else opening[:40] + "……"
+
+
 def _card(citation: Any) -> str:
+    """A citation card; one shown only as context says so first (它不是答案的出处)."""
     number = f" · {citation.doc_number}" if citation.doc_number else ""
     quote = citation.quote if len(citation.quote) <= 60 else citation.quote[:60] + "…"
-    return f"[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
+    label = "〔仅供参考〕" if citation.related_only else ""
+    return f"{label}[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
+
+
+def _export_links(turns: list[dict[str, Any]]) -> str:
+    """Download links for the conversation as Word and Markdown, built in the page (it serves no files)."""
+    if not turns:
+        return ""
+    word = base64.b64encode(conversation_docx(turns)).decode()
+    markdown = base64.b64encode(conversation_markdown(turns).encode("utf-8")).decode()
+    return (f"<a download='政策通问答.docx' href='data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
+            f"base64,{word}'>导出对话（Word）</a> · "
+            f"<a download='政策通问答.md' href='data:text/markdown;charset=utf-8;base64,{markdown}'>导出（Markdown）</a>")
+
+
+def _filters_line(corpus: CorpusService, chosen: list[str] | None, regions: list[str] | None, levels: list[str] | None) -> str:
+    """The filters in force, shown above the question box while any is on."""
+    titles = [corpus.assistant.documents[d].title for d in chosen or () if d in corpus.assistant.documents]
+    parts = ([f"文件 {'、'.join(f'《{html.escape(t)}》' for t in titles)}"] if titles else []) + \
+        ([f"地区 {html.escape('、'.join(regions))}"] if regions else []) + ([f"层级 {html.escape('、'.join(levels))}"] if levels else [])
+    return "当前只在这些范围内查找：" + "；".join(parts) if parts else ""
+
+
+def _library_list(corpus: CorpusService) -> str:
+    """Every document with its 文号, issuer, date, region and number of clauses: what the 文档库 tab opens on."""
+    if not corpus.ready:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(d.meta.title)}</td><td>{html.escape(d.meta.doc_number or '—')}</td>"
+        f"<td>{html.escape(d.meta.issuer or '—')}</td><td>{html.escape(d.meta.date or '—')}</td>"
+        f"<td>{html.escape(d.meta.region or '—')}</td><td>{len(d.clauses)}</td></tr>"
+        for d in corpus.assistant.index.documents.values())
+    return (f"<p class='doc-meta'>共 {len(corpus.assistant.index.documents)} 份文件；在上方选择一份查看条款。</p>"
+            "<table id='library-list'><tr><th>文件</th><th>文号</th><th>发文机关</th><th>日期</th><th>地区</th><th>条款数</th></tr>"
+            f"{rows}</table>")
 
 
 def _document_choices(corpus: CorpusService) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ def test_the_page_and_its_api_need_a_key_when_keys_are_set(server: Server) -> No
     for path in ("/config", "/gradio_api/info", "/gradio_api/queue/join", "/theme.css"):
         response = httpx.get(server.url + path)
         assert (response.status_code, response.json()["code"]) == (401, "unauthorized"), path
-    status, _ = _gradio_call(server, ["县城新建住宅最高几层", [], None, "extractive"])
+    status, _ = _gradio_call(server, ["县城新建住宅最高几层", [], [], [], "extractive"])
     assert status == 401
     assert httpx.post(f"{server.url}/login", data={"key": "guess"}).status_code == 401
     with httpx.Client(base_url=server.url) as browser:  # signs in once, then the cookie opens the page
@@ -55,22 +55,25 @@ def test_no_file_on_the_server_is_served_through_the_page(make_server: Callable[
     server = make_server()  # reads open: the worst case for this attack
     cache = Path(tempfile.gettempdir()) / "gradio"
     before = set(cache.rglob("environ")) if cache.is_dir() else set()
-    status, streamed = _gradio_call(server, ["县城新建住宅最高几层", [{"role": "user", "content": [FILE_PART]}], None,
+    status, streamed = _gradio_call(server, ["县城新建住宅最高几层", [{"role": "user", "content": [FILE_PART]}], None, None,
                                              "extractive"])
-    assert "file=" not in streamed and "environ" not in streamed
+    # Gradio may name the path it refused to read ("Cannot move /proc/self/environ…"); never its content or a URL to it
+    assert "/gradio_api/file=" not in streamed and "PATH=" not in streamed and "HOME=" not in streamed
     after = set(cache.rglob("environ")) if cache.is_dir() else set()
     assert after == before  # nothing was copied into Gradio's public cache
     for path in ("/gradio_api/file=/etc/passwd", "/gradio_api/file=/proc/self/environ", "/gradio_api/upload"):
         assert httpx.get(server.url + path).status_code == 404
     upload = httpx.post(f"{server.url}/gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)})
     assert upload.status_code == 404
-    # the call itself may be refused (a client error), or answered without the file part; never a server error
-    assert (status == 200 and "最高不超过18层" in streamed) or 400 <= status < 500, (status, streamed[:300])
+    # the call itself may be refused (a client error, or Gradio's error event refusing the path), or answered without
+    # the file part; never a server error
+    refused = 400 <= status < 500 or (status == 200 and "blocked_paths" in streamed)
+    assert (status == 200 and "最高不超过18层" in streamed) or refused, (status, streamed[:300])
 
 
 def test_the_page_answers_with_its_own_state_not_the_clients(make_server: Callable[..., Server]) -> None:
     server = make_server()
-    status, streamed = _gradio_call(server, ["县城新建住宅最高几层", None, "extractive"])
+    status, streamed = _gradio_call(server, ["县城新建住宅最高几层", None, None, None, "extractive"])  # question, filters, mode
     assert status == 200 and "最高不超过18层" in streamed
     assert "gradio.FileData" not in streamed
 

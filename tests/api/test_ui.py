@@ -114,3 +114,108 @@ def test_the_indicator_tab_filters_opens_a_rows_clause_and_downloads(make_server
 
     sheet = load_workbook(saved).active
     assert [c.value for c in sheet[1]][:2] == ["地区", "文件"] and {row[0].value for row in sheet.iter_rows(min_row=2)} == {"通辽市"}
+
+
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(float(v)) / 255 for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+_LATEST_ANSWER_TOP = """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+  const top = bots[bots.length - 1].getBoundingClientRect().top;
+  return [top - document.querySelector('#chat .bubble-wrap').getBoundingClientRect().top, top]; }"""
+_ANSWERED = "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length >= n && !document.querySelector('#question textarea').disabled"
+
+
+def _ask(page: object, question: str, answers: int) -> None:
+    page.locator("#question textarea").fill(question)  # type: ignore[attr-defined]
+    page.locator("#question textarea").press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_function(_ANSWERED, arg=answers, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+
+
+def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(open_server: Server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.goto(open_server.url, wait_until="load")
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        _ask(page, "赤峰和通辽在县城住宅层数上有什么不同", 1)
+        _ask(page, "各地城镇清洁取暖率目标分别是多少", 2)  # a long table: its end would be in view, not its start
+        offset, _ = page.evaluate(_LATEST_ANSWER_TOP)
+        assert abs(offset) < 5  # the direct answer's first line at the top of the chat
+        stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+        assert "清洁取暖" not in stored  # nothing of the conversation kept in the browser (shared office PCs)
+        page.locator("#citations label").last.click()
+        page.locator("#clause-viewer mark").wait_for(timeout=10_000)
+        page.wait_for_timeout(300)
+        box = page.locator("#clause-viewer mark").bounding_box()
+        assert box is not None and 0 <= box["y"] <= 900 - box["height"]  # the highlighted quote brought into view
+        _ask(page, "呼伦贝尔县城新建住宅最高几层", 3)  # no document: only reference clauses
+        labels = page.locator("#citations label").all_inner_texts()
+        assert labels and all(label.strip().startswith("〔仅供参考〕") for label in labels), labels
+        page.locator("#question textarea").fill("   ")
+        page.locator("#question textarea").press("Enter")
+        page.wait_for_timeout(1500)
+        assert page.locator("#chat [data-testid='user']").count() == 3  # an empty question adds no bubble
+        with page.expect_download() as download:
+            page.locator("#exports").get_by_text("导出对话（Word）").click()
+        word = download.value.path()
+        from docx import Document
+
+        exported = "\n".join([p.text for p in Document(str(word)).paragraphs]
+                             + [c.text for t in Document(str(word)).tables for row in t.rows for c in row.cells])
+        assert "问：各地城镇清洁取暖率目标分别是多少" in exported and "赤政办发〔2023〕61号" in exported
+        assert "城镇清洁能源取暖率" in exported  # the comparison table as a Word table
+        page.get_by_text("筛选与回答方式").click()
+        page.locator("#active-filters").wait_for(state="attached")
+        page.locator("#question").locator("..").page.get_by_label("只在这些文件中查找").click()
+        page.get_by_role("option", name="赤峰市推动城乡建设绿色发展实施方案").click()
+        page.locator("#active-filters").get_by_text("当前只在这些范围内查找").wait_for(timeout=10_000)
+        page.get_by_role("button", name="清空对话").first.click()
+        page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"user\"]').length == 0", timeout=10_000)
+        page.wait_for_function("!document.querySelector('#active-filters').innerText.includes('当前只在')", timeout=10_000)
+        assert page.locator("#citations label").count() == 0  # cleared: chat, cards and the filter alike
+        page.get_by_label("只在这些地区的文件中查找（含下辖地区）").click()
+        page.get_by_role("option", name="通辽市").click()
+        _ask(page, "县城新建住宅最高几层", 1)
+        assert all("通辽" in label for label in page.locator("#citations label").all_inner_texts())  # the region filter holds
+        page.get_by_role("tab", name="文档库").click()
+        page.locator("#library-list tr").nth(5).wait_for(timeout=10_000)  # opens on the list: header + 5 documents
+        assert "赤政办发〔2023〕61号" in page.locator("#library-list").inner_text()
+        page.locator("#document-picker input").click()
+        page.get_by_role("option", name="赤峰市推动城乡建设绿色发展实施方案").click()
+        page.locator("#document-view summary").filter(has_text="三（一）2").click()
+        page.locator("#document-view").get_by_text("最高不超过18层").first.wait_for(timeout=10_000)  # the clause's text
+        browser.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}])
+def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict[str, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport=viewport, locale="zh-CN")
+        page.goto(f"{open_server.url}/?__theme=dark", wait_until="load")
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        _ask(page, "各地城镇清洁取暖率目标分别是多少", 1)
+        _, top = page.evaluate(_LATEST_ANSWER_TOP)
+        assert 0 <= top < viewport["height"] / 2  # on a phone the page itself is brought to the answer's start
+        page.locator("#citations label").first.click()
+        mark = page.locator("#clause-viewer mark")
+        mark.wait_for(timeout=10_000)
+        colours = mark.evaluate("m => [getComputedStyle(m).color, getComputedStyle(m).backgroundColor]")
+        assert _contrast(*colours) >= 4.5  # WCAG AA
+        meta = page.locator("#clause-viewer .meta")
+        page_background = page.evaluate("getComputedStyle(document.querySelector('gradio-app') || document.body).backgroundColor")
+        background = page_background if "0, 0, 0, 0" not in page_background else "rgb(11, 15, 25)"
+        assert _contrast(meta.evaluate("m => getComputedStyle(m).color"), background) >= 4.5
+        browser.close()
