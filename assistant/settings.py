@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         return self.data_dir / "audit.log"
 
     @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+    @property
     def corpus_path(self) -> Path:
         return self.corpus_dir or self.data_dir / "corpus"
 

@@ -21,7 +21,9 @@ from assistant.answer import MODE_NAMES, MODES, Answer
 from assistant.application.assistant_service import MAX_QUESTION_CHARS, QuestionError
 from assistant.application.conversation_export import conversation_docx, conversation_markdown
 from assistant.application.corpus_service import CorpusError, CorpusService
+from assistant.application.feedback import FeedbackLog, Rating
 from assistant.application.indicator_table import IndicatorRow, indicator_rows
+from assistant.application.suggestions import starter_questions
 
 # After an answer: its first line (the direct answer) at the top of the chat, and of the page on a phone.
 _SHOW_ANSWER_START = """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
@@ -30,8 +32,7 @@ _SHOW_ANSWER_START = """() => { const bots = document.querySelectorAll('#chat [d
 _SHOW_QUOTE = """() => { setTimeout(() => document.querySelector('#clause-viewer mark')?.scrollIntoView({block: 'center'}), 50); }"""
 # What a turn keeps of each citation: enough to follow it up (n, doc_id, clause) and to export it.
 _KEPT_CITATION_FIELDS = {"n", "doc_id", "clause", "title", "doc_number", "heading", "quote", "related_only"}
-EXAMPLES = ["县城新建住宅最高几层", "赤峰和通辽在县城住宅层数上有什么不同", "通辽2025年城镇清洁能源取暖率是多少",
-            "济宁推广绿色建造这项由哪个部门牵头"]
+
 _MAX_QUEUED = 64  # questions waiting beyond this are refused at once instead of delaying everyone
 _CONCURRENT_ANSWERS = 4
 _FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
@@ -47,9 +48,9 @@ mark { background: #ffe58f; color: #1f2328; padding: 0 2px; }
 """
 
 
-def mount_ui(app: FastAPI, corpus: CorpusService) -> None:
+def mount_ui(app: FastAPI, corpus: CorpusService, feedback: FeedbackLog) -> None:
     theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
-    ui = build_ui(corpus).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
+    ui = build_ui(corpus, feedback).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
     # Gradio copies any file path named in a component's value into its public cache unless the app
     # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
     # run_history off: Gradio would keep every question and answer in the browser's localStorage (a shared office PC)
@@ -58,7 +59,7 @@ def mount_ui(app: FastAPI, corpus: CorpusService) -> None:
     ui.has_launched = True
 
 
-def build_ui(corpus: CorpusService) -> gr.Blocks:
+def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
     with gr.Blocks(title="政策通 · 政策文件问答", analytics_enabled=False) as ui:
         answer_state = gr.State(None)
         turns = gr.State([])  # the conversation as data, kept on the server: the page sends back nothing but the question
@@ -66,12 +67,12 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
         with gr.Tab("问答"), gr.Row():
             with gr.Column(scale=3):
                 # no autoscroll: each answer is brought into view at its first line (the direct answer), not its end
-                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=None, autoscroll=False,
+                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", autoscroll=False,
                                      buttons=["copy"], placeholder="请输入问题，例如：县城新建住宅最高几层")
                 active_filters = gr.Markdown("", elem_id="active-filters")
                 question = gr.Textbox(show_label=False, placeholder=f"输入问题后按回车（最多{MAX_QUESTION_CHARS}字）",
                                       elem_id="question", submit_btn="提问", max_length=MAX_QUESTION_CHARS)
-                gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                gr.Examples(_examples(corpus), inputs=question, label="可以这样问（取自文档库）")
                 with gr.Accordion("筛选与回答方式", open=False):
                     documents = gr.Dropdown(_document_choices(corpus), multiselect=True, label="只在这些文件中查找")
                     regions = gr.Dropdown(_regions(corpus), multiselect=True, label="只在这些地区的文件中查找（含下辖地区）",
@@ -79,6 +80,10 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
                     levels = gr.Dropdown(_levels(corpus), multiselect=True, label="只在这些层级的文件中查找", elem_id="level-filter")
                     mode = gr.Radio([(MODE_NAMES[choice], choice) for choice in MODES],
                                     value=corpus.settings.answer_mode, label="回答方式")
+                with gr.Row():
+                    comment = gr.Textbox(placeholder="对最近一条回答的意见（可选），回车提交", show_label=False,
+                                         elem_id="feedback-comment", max_length=1000, scale=3)
+                    feedback_note = gr.Markdown("", elem_id="feedback-note")
                 with gr.Row():
                     clear = gr.Button("清空对话", size="sm")
                     exports = gr.HTML("", elem_id="exports")
@@ -105,6 +110,13 @@ def build_ui(corpus: CorpusService) -> gr.Blocks:
             on_question, [question, turns, documents, regions, levels, mode],
             [chatbot, cards, answer_state, viewer, turns, question]).then(None, None, None, js=_SHOW_ANSWER_START)
         turns.change(_export_links, turns, exports)
+
+        def on_rating(turns: list[dict[str, Any]], rated: gr.LikeData) -> str:  # Gradio passes the click by this annotation
+            return record_feedback(feedback, turns, rated.index, "up" if rated.liked else "down")
+
+        chatbot.like(on_rating, turns, feedback_note)
+        comment.submit(lambda text, turns: (record_feedback(feedback, turns, None, None, text), ""), [comment, turns],
+                       [feedback_note, comment])
         cards.change(show_citation, [cards, answer_state], viewer).then(None, None, None, js=_SHOW_QUOTE)
         for control in (documents, regions, levels):
             control.change(lambda *chosen: _filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
@@ -154,6 +166,18 @@ def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], d
     except (QuestionError, CorpusError) as error:
         shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
         yield shown, keep, None, "", turns, keep_typing
+
+
+def record_feedback(feedback: FeedbackLog, turns: list[dict[str, Any]], index: int | list[int] | None,
+                    rating: Rating | None, comment: str = "") -> str:
+    """Keep a rating (of the answer at `index` in the chat) or a comment (on the latest answer) with its question."""
+    answers = [i for i, turn in enumerate(turns or []) if turn["role"] == "assistant"]
+    position = (index[0] if isinstance(index, list) else index) if index is not None else (answers[-1] if answers else None)
+    if position is None or position >= len(turns) or turns[position]["role"] != "assistant" or (rating is None and not comment.strip()):
+        return ""
+    answer = turns[position]
+    feedback.add(turns[position - 1]["content"], answer["content"], answer.get("citations", []), rating, comment)
+    return "已记录您的反馈，谢谢。"
 
 
 def _chat(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -239,6 +263,13 @@ def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectDat
                                               "doc_number": document.meta.doc_number, "clause": path,
                                               "heading": clause.heading, "issuer": document.meta.issuer,
                                               "date": document.meta.date}]})
+
+
+def _examples(corpus: CorpusService) -> list[str]:
+    """Starter questions built from the documents indexed (assistant.application.suggestions)."""
+    if not corpus.ready:
+        return ["县城新建住宅最高几层"]
+    return starter_questions(corpus.assistant.index.documents, corpus.assistant.indicators) or ["县城新建住宅最高几层"]
 
 
 def _regions(corpus: CorpusService) -> list[str]:

@@ -32,7 +32,7 @@ def test_ask_see_the_answer_click_a_citation_see_the_clause(open_server: Server,
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((open_server.url, "data:", "blob:")) else None)
         page.goto(open_server.url, wait_until="load")
-        page.get_by_text("县城新建住宅最高几层").first.wait_for()  # the example questions on the start screen
+        page.get_by_text("各地清洁取暖率目标分别是多少").first.wait_for()  # starter questions, drawn from the documents
         page.locator("#question textarea").fill("县城新建住宅最高几层")
         page.locator("#question textarea").press("Enter")
         page.locator("#chat").get_by_text("最高不超过18层").first.wait_for(timeout=30_000)
@@ -219,3 +219,38 @@ def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict
         background = page_background if "0, 0, 0, 0" not in page_background else "rgb(11, 15, 25)"
         assert _contrast(meta.evaluate("m => getComputedStyle(m).color"), background) >= 4.5
         browser.close()
+
+
+def test_feedback_is_kept_with_its_answer_and_approved_answers_become_evaluation_items(
+        make_server: Callable[..., Server]) -> None:
+    import json
+
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import ADMIN_KEY, READER_KEY
+
+    server = make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.goto(server.url, wait_until="load")
+        page.locator("#key").fill(READER_KEY)
+        page.get_by_role("button", name="登录").click()
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        _ask(page, "县城新建住宅最高几层", 1)
+        page.locator("#chat").get_by_role("button", name="赞").click()
+        page.locator("#feedback-note").get_by_text("已记录").wait_for(timeout=10_000)
+        page.locator("#feedback-comment textarea").fill("很清楚，出处也对")
+        page.locator("#feedback-comment textarea").press("Enter")
+        page.wait_for_timeout(1000)
+        browser.close()
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    assert httpx.get(f"{server.url}/api/feedback", headers={"Authorization": f"Bearer {READER_KEY}"}).status_code == 403
+    entries = httpx.get(f"{server.url}/api/feedback", headers=admin).json()
+    assert [(e["question"], e["rating"], e["comment"]) for e in entries] == [
+        ("县城新建住宅最高几层", "up", ""), ("县城新建住宅最高几层", None, "很清楚，出处也对")]
+    assert "最高不超过18层" in entries[0]["answer"] and entries[0]["citations"][0]["doc_number"]
+    items = [json.loads(line) for line in httpx.get(f"{server.url}/api/feedback?format=eval", headers=admin).text.splitlines()]
+    assert len(items) == 1 and items[0]["question"] == "县城新建住宅最高几层"
+    assert {e["clause"] for e in items[0]["expected"]} >= {"三（一）2"}  # 赤峰's, among the agreeing documents

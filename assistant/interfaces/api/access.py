@@ -37,7 +37,7 @@ SESSION_SECONDS = 12 * 3600
 _PUBLIC = ("/healthz", "/readyz", "/login", "/logout", "/docs", "/redoc", "/openapi.json", "/static-offline-docs/")
 # Reads that are POSTs; every other write under /api/ needs the admin key, so a new write route is closed by default.
 _READER_POSTS = ("/api/ask", "/api/ask/stream", "/v1/chat/completions")
-_ADMIN_READS = ("/api/jobs", "/api/corpus")
+_ADMIN_READS = ("/api/jobs", "/api/corpus", "/api/feedback")
 # Gradio routes that would serve or store files: the page needs neither (uploads go through /api/documents).
 _CLOSED = ("/gradio_api/upload", "/gradio_api/file=", "/gradio_api/proxy=", "/gradio_api/stream/", "/gradio_api/mcp")
 # Requests that make the server work; page assets and the page's event stream are not counted.

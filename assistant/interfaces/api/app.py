@@ -9,6 +9,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.routing import Match
 
 from assistant.application.corpus_service import CorpusService
+from assistant.application.feedback import FeedbackLog
 from assistant.interfaces.api import errors, openai_compat, routes, session
 from assistant.interfaces.api.access import AccessMiddleware, Sessions
 from assistant.interfaces.api.audit import AuditLog
@@ -24,6 +25,7 @@ def create_app(settings: Settings, corpus: CorpusService, with_ui: bool = True) 
     sessions = Sessions()
     app.state.settings, app.state.corpus, app.state.sessions = settings, corpus, sessions
     app.state.audit = AuditLog(settings.audit_log_path)
+    app.state.feedback = FeedbackLog(settings.feedback_path)
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(openai_compat.router)
@@ -32,7 +34,7 @@ def create_app(settings: Settings, corpus: CorpusService, with_ui: bool = True) 
     if with_ui:
         from assistant.interfaces.ui import mount_ui
 
-        mount_ui(app, corpus)
+        mount_ui(app, corpus, app.state.feedback)
     app.add_middleware(AccessMiddleware, settings=settings, sessions=sessions, audit=app.state.audit)
     return app
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.application.corpus_service import CorpusService
+from assistant.application.feedback import FeedbackLog
 from assistant.interfaces.api.access import Identity, Keys
 from assistant.interfaces.api.audit import AuditLog
 from assistant.interfaces.api.errors import ApiError
@@ -22,6 +23,10 @@ def get_corpus(request: Request) -> CorpusService:
 
 def get_audit(request: Request) -> AuditLog:
     return request.app.state.audit
+
+
+def get_feedback(request: Request) -> FeedbackLog:
+    return request.app.state.feedback
 
 
 def identity(request: Request) -> Identity | None:
@@ -41,5 +46,6 @@ def require_admin(request: Request) -> None:
 
 CorpusDep = Annotated[CorpusService, Depends(get_corpus)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
+FeedbackDep = Annotated[FeedbackLog, Depends(get_feedback)]
 Reader = Depends(require_reader)
 Admin = Depends(require_admin)

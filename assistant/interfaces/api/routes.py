@@ -21,7 +21,7 @@ from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.indicator_table import IndicatorRow, export, indicator_rows
 from assistant.application.jobs import Job
 from assistant.interfaces.api.audit import AuditLog
-from assistant.interfaces.api.deps import Admin, AuditDep, CorpusDep, Reader, identity
+from assistant.interfaces.api.deps import Admin, AuditDep, CorpusDep, FeedbackDep, Reader, identity
 from assistant.interfaces.api.errors import CORPUS_STATUS, ApiError
 from ingest.models import Document
 
@@ -193,6 +193,19 @@ def delete_refused_file(file_name: str, corpus: CorpusDep, audit: AuditDep, requ
     corpus.remove_refused(file_name)
     _audit(audit, request, "delete_refused", file_name, "done")
     return {"file": file_name, "removed": True}
+
+
+@router.get("/api/feedback", dependencies=[Admin], tags=["运维"],
+            responses={200: {"content": {"application/x-ndjson": {}}, "description": "反馈列表，或 format=eval 时的评测条目（JSONL）"}})
+def feedback_entries(feedback: FeedbackDep, corpus: CorpusDep, limit: int = Query(200, ge=1, le=5000),
+                     format: Literal["json", "eval"] = Query("json", description="json（默认）或 eval：赞同的回答转为评测条目")) -> Any:
+    """网页上对回答的反馈（赞/踩与意见），连同问题、回答和引用；format=eval 时把赞同的回答导出为评测集条目（JSONL，
+    可直接用 `policy-assistant eval --dataset` 运行）。"""
+    if format == "json":
+        return feedback.read(limit)
+    files = {doc_id: document.meta.source_file for doc_id, document in corpus.assistant.index.documents.items()}
+    lines = [json.dumps(item, ensure_ascii=False) for item in feedback.eval_items(files)]
+    return Response("\n".join(lines) + ("\n" if lines else ""), media_type="application/x-ndjson")
 
 
 @router.get("/api/audit", dependencies=[Admin], tags=["运维"])
