@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ingest.indicators import Indicator, measure_groups
+from ingest.indicators import Indicator, measure_groups, same_measure
 from ingest.models import Document
 
 _MOST = 4
@@ -55,3 +55,37 @@ def _lead_question(documents: dict[str, Document], names: dict[str, str]) -> lis
 def _number_question(documents: dict[str, Document], names: dict[str, str]) -> list[str]:
     numbered = [doc_id for doc_id, document in documents.items() if document.meta.doc_number]
     return [f"{names[numbered[0]]}的文件文号是什么"] if numbered else []
+
+
+def follow_up_questions(cited: list[tuple[str, str]], documents: dict[str, Document], indicators: list[Indicator]) -> list[str]:
+    """Two or three questions to ask next, from what an answer cited (document id, clause path): the same target in
+    another document ("那济宁呢？"), who leads the cited task, and the clause beside the cited one."""
+    if not cited or cited[0][0] not in documents:
+        return []
+    doc_id, path = cited[0]
+    document = documents[doc_id]
+    questions = [*_same_target_elsewhere(doc_id, path, documents, indicators)]
+    clause = document.clause(path)
+    if clause is not None and clause.lead_units:
+        questions.append("这项任务由哪个部门牵头？")
+    questions += _neighbour_question(document, path)
+    return list(dict.fromkeys(questions))[:3]
+
+
+def _same_target_elsewhere(doc_id: str, path: str, documents: dict[str, Document], indicators: list[Indicator]) -> list[str]:
+    cited = [i for i in indicators if i.doc_id == doc_id and i.path == path]
+    others = [i for i in indicators if i.doc_id != doc_id and i.doc_id in documents
+              and any(same_measure(i.name, mine.name) for mine in cited)]
+    return [f"那{_name(documents[others[0].doc_id])}呢？"] if others else []
+
+
+def _neighbour_question(document: Document, path: str) -> list[str]:
+    """The clause beside the cited one under the same heading (the next, else the one before), asked about by its heading."""
+    clauses = [c for c in document.clauses if c.kind == "clause"]
+    position = next((n for n, c in enumerate(clauses) if c.path == path), None)
+    if position is None:
+        return []
+    parent = clauses[position].parent_path
+    beside = [c for c in [*clauses[position + 1:], *reversed(clauses[:position])]
+              if c.parent_path == parent and c.heading and len(c.heading) <= 20]
+    return [f"{_name(document)}“{beside[0].heading.rstrip('。')}”有哪些要求？"] if beside else []

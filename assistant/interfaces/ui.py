@@ -23,13 +23,15 @@ from assistant.application.conversation_export import conversation_docx, convers
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.feedback import FeedbackLog, Rating
 from assistant.application.indicator_table import IndicatorRow, indicator_rows
-from assistant.application.suggestions import starter_questions
+from assistant.application.suggestions import follow_up_questions, starter_questions
 
 # After an answer: its first line (the direct answer) at the top of the chat, and of the page on a phone.
 _SHOW_ANSWER_START = """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
   if (bots.length) bots[bots.length - 1].scrollIntoView({block: 'start'}); }"""
 # After a citation click: the highlighted quote in view, wherever the viewer sits.
 _SHOW_QUOTE = """() => { setTimeout(() => document.querySelector('#clause-viewer mark')?.scrollIntoView({block: 'center'}), 50); }"""
+# After opening a cited clause in the 文档库: that clause in view.
+_SHOW_OPENED_CLAUSE = """() => { setTimeout(() => document.querySelector('#opened-clause')?.scrollIntoView({block: 'start'}), 100); }"""
 # What a turn keeps of each citation: enough to follow it up (n, doc_id, clause) and to export it.
 _KEPT_CITATION_FIELDS = {"n", "doc_id", "clause", "title", "doc_number", "heading", "quote", "related_only"}
 
@@ -64,11 +66,13 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
         answer_state = gr.State(None)
         turns = gr.State([])  # the conversation as data, kept on the server: the page sends back nothing but the question
         gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
-        with gr.Tab("问答"), gr.Row():
+        with gr.Tabs() as tabs, gr.Tab("问答", id="ask"), gr.Row():
             with gr.Column(scale=3):
                 # no autoscroll: each answer is brought into view at its first line (the direct answer), not its end
                 chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", autoscroll=False,
                                      buttons=["copy"], placeholder="请输入问题，例如：县城新建住宅最高几层")
+                related = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[], label="接着可以问",
+                                     elem_id="follow-ups", visible=False)
                 active_filters = gr.Markdown("", elem_id="active-filters")
                 question = gr.Textbox(show_label=False, placeholder=f"输入问题后按回车（最多{MAX_QUESTION_CHARS}字）",
                                       elem_id="question", submit_btn="提问", max_length=MAX_QUESTION_CHARS)
@@ -90,10 +94,11 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
             with gr.Column(scale=2):
                 cards = gr.Radio([], label="引用（点击查看条款原文）", elem_id="citations")
                 viewer = gr.HTML(elem_id="clause-viewer")
-        with gr.Tab("文档库") as library:
+                open_document = gr.Button("在文档库中查看全文", size="sm", visible=False, elem_id="open-document")
+        with tabs, gr.Tab("文档库", id="library") as library:
             picked = gr.Dropdown(_document_choices(corpus), value=None, label="选择文档", elem_id="document-picker")
             document_view = gr.HTML(_library_list(corpus), elem_id="document-view")
-        with gr.Tab("指标一览"):
+        with tabs, gr.Tab("指标一览", id="indicators"):
             with gr.Row():
                 region = gr.Dropdown(["", *_regions(corpus)], value="", label="地区", elem_id="indicator-region")
                 year = gr.Dropdown(["", *_years(corpus)], value="", label="目标年份", elem_id="indicator-year")
@@ -106,9 +111,12 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
         def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
             yield from respond(corpus, *args)
 
-        question.submit(lambda: gr.Textbox(interactive=False), None, question).then(
-            on_question, [question, turns, documents, regions, levels, mode],
-            [chatbot, cards, answer_state, viewer, turns, question]).then(None, None, None, js=_SHOW_ANSWER_START)
+        # a typed question, or a follow-up picked under the answer: the box holds it, locked, while it is answered
+        for asked in (question.submit(lambda: gr.Textbox(interactive=False), None, question),
+                      related.click(lambda picked: gr.Textbox(value=picked[0], interactive=False), related, question)):
+            asked.then(on_question, [question, turns, documents, regions, levels, mode],
+                       [chatbot, cards, answer_state, viewer, turns, question]).then(None, None, None, js=_SHOW_ANSWER_START)
+        answer_state.change(lambda answer: _follow_ups(corpus, answer), answer_state, related)
         turns.change(_export_links, turns, exports)
 
         def on_rating(turns: list[dict[str, Any]], rated: gr.LikeData) -> str:  # Gradio passes the click by this annotation
@@ -117,10 +125,13 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
         chatbot.like(on_rating, turns, feedback_note)
         comment.submit(lambda text, turns: (record_feedback(feedback, turns, None, None, text), ""), [comment, turns],
                        [feedback_note, comment])
-        cards.change(show_citation, [cards, answer_state], viewer).then(None, None, None, js=_SHOW_QUOTE)
+        cards.change(lambda value, answer: (show_citation(value, answer), gr.Button(visible=bool(value))),
+                     [cards, answer_state], [viewer, open_document]).then(None, None, None, js=_SHOW_QUOTE)
+        open_document.click(lambda value, answer: _open_in_library(corpus, value, answer), [cards, answer_state],
+                            [tabs, picked, document_view]).then(None, None, None, js=_SHOW_OPENED_CLAUSE)
         for control in (documents, regions, levels):
             control.change(lambda *chosen: _filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
-        picked.change(lambda doc_id: show_document(corpus, doc_id) or _library_list(corpus), picked, document_view)
+        picked.input(lambda doc_id: show_document(corpus, doc_id) or _library_list(corpus), picked, document_view)
         # uploads and deletes show without a restart: the lists are read again whenever they are looked at
         library.select(lambda: (gr.Dropdown(choices=_document_choices(corpus), value=None), _library_list(corpus)),
                        None, [picked, document_view])
@@ -201,8 +212,17 @@ def show_citation(value: str | None, answer: dict[str, Any] | None) -> str:
             f"<div style='white-space:pre-wrap;line-height:1.8'>{body}</div>")
 
 
-def show_document(corpus: CorpusService, doc_id: str | None) -> str:
-    """A document's metadata and clause tree."""
+def _open_in_library(corpus: CorpusService, value: str | None, answer: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The 文档库 tab on the cited document, its clause open."""
+    citation = next((c for c in (answer or {}).get("citations", []) if str(c["n"]) == value), None)
+    if citation is None:
+        return gr.Tabs(), gr.Dropdown(), gr.HTML()
+    return (gr.Tabs(selected="library"), gr.Dropdown(choices=_document_choices(corpus), value=citation["doc_id"]),
+            show_document(corpus, citation["doc_id"], citation["clause"]))
+
+
+def show_document(corpus: CorpusService, doc_id: str | None, opened: str = "") -> str:
+    """A document's metadata and clause tree; the clause at path `opened` shown open."""
     document = corpus.assistant.index.documents.get(doc_id or "")
     if document is None:
         return ""
@@ -211,7 +231,8 @@ def show_document(corpus: CorpusService, doc_id: str | None) -> str:
             ("层级", meta.level), ("文件", meta.source_file)]
     table = "".join(f"<tr><th>{k}</th><td>{html.escape(v or '—')}</td></tr>" for k, v in rows)
     items = "".join(
-        f"<li style='padding-left:{c.depth * 1.5}em'><details><summary><b>{html.escape(c.path)}</b> {html.escape(_title(c))}"
+        f"<li style='padding-left:{c.depth * 1.5}em'><details{_opened(c.path, opened)}><summary><b>{html.escape(c.path)}</b> "
+        f"{html.escape(_title(c))}"
         + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "")
         + f"</summary><div class='clause-text'>{html.escape(c.text)}</div></details></li>"
         for c in document.clauses)
@@ -284,6 +305,10 @@ def _years(corpus: CorpusService) -> list[str]:
     return sorted({i.year for i in corpus.assistant.index.indicators if i.year}) if corpus.ready else []
 
 
+def _opened(path: str, opened: str) -> str:
+    return " open id='opened-clause'" if path == opened else ""
+
+
 def _title(clause: Any) -> str:
     """A clause's line in the tree: its heading, or for an unnumbered paragraph (前言) its opening words whole."""
     if clause.heading and clause.kind != "preamble":
@@ -298,6 +323,13 @@ def _card(citation: Any) -> str:
     quote = citation.quote if len(citation.quote) <= 60 else citation.quote[:60] + "…"
     label = "〔仅供参考〕" if citation.related_only else ""
     return f"{label}[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
+
+
+def _follow_ups(corpus: CorpusService, answer: dict[str, Any] | None) -> Any:
+    """Questions to ask next, under the answer (none while it streams or when nothing was cited)."""
+    cited = [(c["doc_id"], c["clause"]) for c in (answer or {}).get("citations", []) if not c.get("related_only")]
+    questions = follow_up_questions(cited, corpus.assistant.index.documents, corpus.assistant.indicators) if cited else []
+    return gr.Dataset(samples=[[q] for q in questions], visible=bool(questions))
 
 
 def _export_links(turns: list[dict[str, Any]]) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +44,10 @@ def test_ask_see_the_answer_click_a_citation_see_the_clause(open_server: Server,
         card.click()
         page.locator("#clause-viewer mark").wait_for(timeout=10_000)
         assert "最高不超过18层" in page.locator("#clause-viewer mark").inner_text()
+        page.locator("#open-document").click()  # the cited clause, open in its document in the 文档库
+        page.locator("#opened-clause").get_by_text("最高不超过18层").first.wait_for(timeout=10_000)
+        assert page.locator("#document-view h3").inner_text().endswith("实施方案")
+        page.get_by_role("tab", name="问答").click()
         page.get_by_role("tab", name="文档库").click()
         page.locator("#document-picker input").click()
         page.get_by_role("option", name="赤峰市推动城乡建设绿色发展实施方案").click()
@@ -139,14 +145,22 @@ def _ask(page: object, question: str, answers: int) -> None:
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
 
 
-def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(open_server: Server) -> None:
+@contextmanager
+def _chinese_page(server: Server, viewport: dict[str, int] | None = None, path: str = "/") -> Iterator[Any]:
+    """The page open in a zh-CN browser, ready for a question."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page.goto(open_server.url, wait_until="load")
+        page = browser.new_page(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN")
+        page.goto(server.url + path, wait_until="load")
         page.locator("#question textarea").wait_for(timeout=30_000)
+        yield page
+        browser.close()
+
+
+def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(open_server: Server) -> None:
+    with _chinese_page(open_server) as page:
         _ask(page, "赤峰和通辽在县城住宅层数上有什么不同", 1)
         _ask(page, "各地城镇清洁取暖率目标分别是多少", 2)  # a long table: its end would be in view, not its start
         offset, _ = page.evaluate(_LATEST_ANSWER_TOP)
@@ -194,18 +208,11 @@ def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(op
         page.get_by_role("option", name="赤峰市推动城乡建设绿色发展实施方案").click()
         page.locator("#document-view summary").filter(has_text="三（一）2").click()
         page.locator("#document-view").get_by_text("最高不超过18层").first.wait_for(timeout=10_000)  # the clause's text
-        browser.close()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}])
 def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict[str, int]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport=viewport, locale="zh-CN")
-        page.goto(f"{open_server.url}/?__theme=dark", wait_until="load")
-        page.locator("#question textarea").wait_for(timeout=30_000)
+    with _chinese_page(open_server, viewport, "/?__theme=dark") as page:
         _ask(page, "各地城镇清洁取暖率目标分别是多少", 1)
         _, top = page.evaluate(_LATEST_ANSWER_TOP)
         assert 0 <= top < viewport["height"] / 2  # on a phone the page itself is brought to the answer's start
@@ -218,7 +225,6 @@ def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict
         page_background = page.evaluate("getComputedStyle(document.querySelector('gradio-app') || document.body).backgroundColor")
         background = page_background if "0, 0, 0, 0" not in page_background else "rgb(11, 15, 25)"
         assert _contrast(meta.evaluate("m => getComputedStyle(m).color"), background) >= 4.5
-        browser.close()
 
 
 def test_feedback_is_kept_with_its_answer_and_approved_answers_become_evaluation_items(
@@ -254,3 +260,14 @@ def test_feedback_is_kept_with_its_answer_and_approved_answers_become_evaluation
     items = [json.loads(line) for line in httpx.get(f"{server.url}/api/feedback?format=eval", headers=admin).text.splitlines()]
     assert len(items) == 1 and items[0]["question"] == "县城新建住宅最高几层"
     assert {e["clause"] for e in items[0]["expected"]} >= {"三（一）2"}  # 赤峰's, among the agreeing documents
+
+
+def test_follow_up_questions_under_an_answer_are_asked_with_a_click(open_server: Server) -> None:
+    with _chinese_page(open_server) as page:
+        _ask(page, "阿拉善2025年城镇清洁取暖率要达到多少", 1)
+        follow_ups = page.locator("#follow-ups")
+        follow_ups.get_by_text("呢？").first.wait_for(timeout=10_000)  # the same target in another document
+        follow_ups.get_by_text("呢？").first.click()
+        page.wait_for_function(_ANSWERED, arg=2, timeout=30_000)
+        assert page.locator("#chat [data-testid='user']").count() == 2
+        assert "%" in page.locator("#chat [data-testid='bot']").last.inner_text()  # answered from the conversation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.application.assistant_service import PolicyAssistant
-from assistant.application.suggestions import starter_questions
+from assistant.application.suggestions import follow_up_questions, starter_questions
 
 
 def test_every_starter_question_is_answered_from_the_documents(assistant: PolicyAssistant) -> None:
@@ -16,3 +16,19 @@ def test_every_starter_question_is_answered_from_the_documents(assistant: Policy
 
 def test_an_empty_corpus_suggests_nothing() -> None:
     assert starter_questions({}, []) == []
+
+
+def test_follow_ups_of_a_cited_target_are_answered_in_the_conversation(assistant: PolicyAssistant) -> None:
+    first = assistant.ask("阿拉善2025年城镇清洁取暖率要达到多少")
+    cited = [(c.doc_id, c.clause) for c in first.citations if not c.related_only]
+    follow_ups = follow_up_questions(cited, assistant.index.documents, assistant.indicators)
+    assert 2 <= len(follow_ups) <= 3 and any(q.startswith("那") and q.endswith("呢？") for q in follow_ups)
+    history = [{"role": "user", "content": "阿拉善2025年城镇清洁取暖率要达到多少"},
+               {"role": "assistant", "content": first.answer, "understood_as": first.understood_as,
+                "citations": [c.model_dump() for c in first.citations]}]
+    for question in follow_ups:
+        assert assistant.ask(question, history).answerable, question
+
+
+def test_nothing_cited_suggests_nothing(assistant: PolicyAssistant) -> None:
+    assert follow_up_questions([], assistant.index.documents, assistant.indicators) == []
