@@ -64,7 +64,8 @@ def follow_up_questions(cited: list[tuple[str, str]], documents: dict[str, Docum
         return []
     doc_id, path = cited[0]
     document = documents[doc_id]
-    questions = [*_same_target_elsewhere(doc_id, path, documents, indicators)]
+    answered = {cited_doc for cited_doc, _ in cited}
+    questions = [*_same_target_elsewhere(doc_id, path, answered, documents, indicators)]
     clause = document.clause(path)
     if clause is not None and clause.lead_units:
         questions.append("这项任务由哪个部门牵头？")
@@ -72,9 +73,11 @@ def follow_up_questions(cited: list[tuple[str, str]], documents: dict[str, Docum
     return list(dict.fromkeys(questions))[:3]
 
 
-def _same_target_elsewhere(doc_id: str, path: str, documents: dict[str, Document], indicators: list[Indicator]) -> list[str]:
+def _same_target_elsewhere(doc_id: str, path: str, answered: set[str], documents: dict[str, Document],
+                           indicators: list[Indicator]) -> list[str]:
+    """The cited target in a document the answer did not already cover."""
     cited = [i for i in indicators if i.doc_id == doc_id and i.path == path]
-    others = [i for i in indicators if i.doc_id != doc_id and i.doc_id in documents
+    others = [i for i in indicators if i.doc_id not in answered and i.doc_id in documents
               and any(same_measure(i.name, mine.name) for mine in cited)]
     return [f"那{_name(documents[others[0].doc_id])}呢？"] if others else []
 

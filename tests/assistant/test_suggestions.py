@@ -32,3 +32,10 @@ def test_follow_ups_of_a_cited_target_are_answered_in_the_conversation(assistant
 
 def test_nothing_cited_suggests_nothing(assistant: PolicyAssistant) -> None:
     assert follow_up_questions([], assistant.index.documents, assistant.indicators) == []
+
+
+def test_a_comparison_that_covered_every_document_suggests_none_of_them_again(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("各地城镇清洁取暖率目标分别是多少")
+    cited = [(c.doc_id, c.clause) for c in answer.citations if not c.related_only]
+    assert len({doc for doc, _ in cited}) == 5
+    assert not any(q.startswith("那") for q in follow_up_questions(cited, assistant.index.documents, assistant.indicators))
