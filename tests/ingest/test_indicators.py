@@ -66,6 +66,11 @@ def test_a_superlative_names_the_sentences_subject_and_a_main_type_is_no_target(
     "对首次上规模的高新技术企业，再给予30万元奖励。",  # money paid out
     "生活垃圾日清运量超过300吨的地区，要加快发展焚烧处理方式。",  # a condition
     "执行《建筑节能与可再生能源利用通用规范》（GB55015-2021）国家标准。",  # a standard's number
+    "逾期不改正的，处工程合同价款百分之二以上百分之四以下的罚款。",  # a penalty
+    "港澳青年创业团队是指港澳青年人数比例达30%以上的团队。",  # a definition
+    "竞争类重点科研项目按不超过实际投入额的20%，给予最高300万元补助。",  # money given, as a share
+    "见习期限一般为3个月至6个月，最长不超过12个月。",  # a duration
+    "加力推进城市地下管网建设等5个领域补短板。",  # a count of what was listed
 ])
 def test_figures_that_are_not_targets(sentence: str) -> None:
     assert _targets(sentence) == []
@@ -129,3 +134,13 @@ def test_groups_are_labelled_by_their_shortest_wording() -> None:
     groups = measure_groups(["城镇清洁能源取暖率", "城镇清洁取暖率", "清洁取暖率", "城镇燃气普及率"])
     assert groups == {"城镇清洁能源取暖率": "清洁取暖率", "城镇清洁取暖率": "清洁取暖率", "清洁取暖率": "清洁取暖率",
                       "城镇燃气普及率": "燃气普及率"}
+
+
+def test_a_statistical_bulletin_and_a_section_of_conditions_set_no_targets() -> None:
+    sentence = "全年城镇新增就业3892人，比上年减少1119人。"
+    clause = Clause(path="一", label="一", heading="", text=sentence, start=0, end=len(sentence))
+    bulletin = Document(DocumentMeta(doc_id="b", source_file="b.html", title="万载县2023年国民经济和社会发展统计公报"),
+                        sentence, [clause], "")
+    assert extract_indicators(bulletin) == []
+    conditions = Clause(path="第五条", label="第五条", heading="申请条件", text="接收见习人员20人以上。", start=0, end=11)
+    assert extract_indicators(Document(DocumentMeta(doc_id="c", source_file="c.txt"), conditions.text, [conditions], "")) == []
