@@ -19,8 +19,8 @@ from typing import Any
 from ingest.models import Clause, Document
 from ingest.quantities import Mention, mentions
 from ingest.sentences import split_sentences
+from ingest.tables import CELL_SEPARATOR
 
-_TABLE_CELL_SEPARATOR = "；"
 # A record's comparator as a table or an answer says it.
 COMPARATOR_WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于", "=": "达到", "≈": "左右"}
 _PARTS = re.compile(r"[，,；;：:]")
@@ -141,7 +141,7 @@ def _without_repeats(found: list[Indicator], preamble_paths: set[str]) -> list[I
 
 def _table_row(doc_id: str, clause: Clause) -> list[Indicator]:
     """A row "指标内容：X；2024年预期指标：92%；2025年指标：93%" → one record per year cell that states a figure."""
-    cells = dict(cell.split("：", 1) for cell in clause.text.split(_TABLE_CELL_SEPARATOR) if "：" in cell)
+    cells = dict(cell.split("：", 1) for cell in clause.text.split(CELL_SEPARATOR) if "：" in cell)
     name = next((v for k, v in cells.items() if re.search(r"内容|名称|指标$|项目", k) and not _DEADLINE.match(k)), "")
     property_ = next((v for k, v in cells.items() if "属性" in k or "性质" in k), "")
     records = []
@@ -373,14 +373,14 @@ def same_measure(a: str, b: str) -> bool:
     short, long_ = sorted((measure_key(a), measure_key(b)), key=len)
     if short == long_:
         return True
-    runs = _runs(short, long_)
+    runs = in_order(short, long_)
     if len(short) < 5 or runs is None or len(runs) > 3:
         return False
     # the ending kept: its last two characters together, or at most two inserted before the last (清洁取暖覆盖率)
     return len(runs[-1]) >= 2 or long_.rfind(runs[-2]) + len(runs[-2]) >= len(long_) - 3
 
 
-def _runs(short: str, long_: str) -> list[str] | None:
+def in_order(short: str, long_: str) -> list[str] | None:
     """`short` matched in order inside `long_`, as its contiguous runs there; None when it is not inside."""
     runs: list[str] = []
     position = -1

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+CELL_SEPARATOR = "；"  # between the "header：value" cells of a rebuilt row
+
 
 @dataclass
 class TableRow:
@@ -129,7 +131,7 @@ def _row(number: int, header: list[str], row_cells: list[list[str]]) -> TableRow
             cells[name] = "、".join(units[name]) or "".join(lines)
         else:
             cells[name] = "".join(lines)
-    text = "；".join(f"{name}：{value}" for name, value in cells.items())
+    text = CELL_SEPARATOR.join(f"{name}：{value}" for name, value in cells.items())
     return TableRow(number=number, cells=cells, units=units, text=text, header=header)
 
 

@@ -21,9 +21,9 @@ from assistant.text.synonyms import synonyms
 from ingest.models import Clause
 from ingest.quantities import quantities
 from ingest.sentences import split_sentences
+from ingest.tables import CELL_SEPARATOR
 from vectorstore.index import PolicyIndex
 
-_TABLE_CELL_SEPARATOR = "；"  # rebuilt table rows: "指标内容：…；2025年指标：93%"
 _YEAR = re.compile(r"20\d\d年")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|截至)?(20\d\d)年(?:底|前|末)?")
 _DEADLINE = re.compile(r"(?:到|至|在|截至)?20\d\d年(?:底|前|末)?")
@@ -222,11 +222,11 @@ def _sentences(text: str, clause: Clause) -> list[str]:
 
 def _row_fragment(row: str, intent: QueryIntent) -> str:
     """A table row answers with its indicator and the value for the asked year (all years if none)."""
-    cells = row.split(_TABLE_CELL_SEPARATOR)
+    cells = row.split(CELL_SEPARATOR)
     named = [c for c in cells if re.match(r"[^：]*(?:内容|名称|事项)：", c)]
     values = [c for c in cells if _YEAR.match(c)]
     asked = [c for c in values if any(c.startswith(year) for year in intent.years)]
-    return _TABLE_CELL_SEPARATOR.join(named + (asked or values)) or row
+    return CELL_SEPARATOR.join(named + (asked or values)) or row
 
 
 def _with_target_year(sentence: str, fragment: str) -> str:

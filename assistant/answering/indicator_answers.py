@@ -40,10 +40,11 @@ _UP, _DOWN = re.compile(r"最高|最大|最多"), re.compile(r"最低|最小|最
 
 
 def indicator_answer(intent: QueryIntent, indicators: list[Indicator], documents: dict[str, Document],
-                     topic_words: list[str], researched_silent: Callable[[], set[str]]) -> Answer | None:
+                     topic_words: Callable[[], list[str]], researched_silent: Callable[[], set[str]]) -> Answer | None:
     """The answer from the 指标库, or None when the question is not about a set of targets.
 
-    `topic_words`: the question's content words (without document names, years and question words).
+    `topic_words()`: the question's content words (without document names, years and question words); like
+    `researched_silent()`, asked only when the question turns out to be about a set of targets.
     `researched_silent()`: the named documents that the usual research finds no provision in."""
     named = [d for d in intent.doc_ids if d in documents]
     asks_units = intent.department or intent.unit or _UNITS.search(intent.question)  # the department answers those
@@ -57,7 +58,7 @@ def indicator_answer(intent: QueryIntent, indicators: list[Indicator], documents
 # --- lists ---------------------------------------------------------------------------------
 
 def _list_answer(intent: QueryIntent, candidates: list[Indicator], documents: dict[str, Document],
-                 topic_words: list[str]) -> Answer | None:
+                 topic_words: Callable[[], list[str]]) -> Answer | None:
     selected = [i for i in candidates if not intent.years or i.year in intent.years]
     if _TABLE.search(intent.question):  # "附件指标表里…": the appendix table's rows
         selected = [i for i in selected if _from_table(i, documents)]
@@ -68,7 +69,7 @@ def _list_answer(intent: QueryIntent, candidates: list[Indicator], documents: di
     if intent.facets:  # "在供水、污水方面": a target on any of them
         selected = [i for i in selected if any(_mentions(i, facet) for facet in intent.facets)]
     else:  # "关于建筑垃圾": one on all of its words, other than those citing the document (its title's 碳达峰)
-        words = [w for w in topic_words if not (_LIST_WORDS.fullmatch(w) or _TABLE.search(w) or re.search(r"\d|表", w)
+        words = [w for w in topic_words() if not (_LIST_WORDS.fullmatch(w) or _TABLE.search(w) or re.search(r"\d|表", w)
                                                 or is_function_word(w) or w in intent.citing_words or w in titles)]
         selected = [i for i in selected if all(_mentions(i, word) for word in words)]
     if not selected:

@@ -135,8 +135,8 @@ class PolicyAssistant:
     def _indicator_answer(self, intent: QueryIntent, scope: set[str] | None) -> Answer | None:
         """A list, comparison or ranking of targets, from the 指标库."""
         indicators = [i for i in self.indicators if scope is None or i.doc_id in scope]
-        words = list(self.selector.finder.terms(intent, self.selector.names))
-        return indicator_answer(intent, indicators, self.index.documents, words,
+        return indicator_answer(intent, indicators, self.index.documents,
+                                lambda: list(self.selector.finder.terms(intent, self.selector.names)),
                                 lambda: set(self.selector.find(intent, scope=scope).missing))
 
     def _referenced_clause(self, intent: QueryIntent, history: Sequence[dict[str, Any]]) -> Answer | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from ingest.indicators import COMPARATOR_WORDS, Indicator, measure_groups
+from ingest.indicators import COMPARATOR_WORDS, Indicator, in_order, measure_groups
 from ingest.models import DocumentMeta
 
 FORMATS = ("csv", "xlsx", "json")
@@ -75,12 +75,8 @@ def _has(wanted: str, *texts: str) -> bool:
     """`wanted` in one of `texts`; three characters or more also in order with others between (清洁取暖 in
     清洁能源取暖率)."""
     wanted = wanted.strip()
-    return not wanted or any(wanted in text or (len(wanted) >= 3 and _in_order(wanted, text)) for text in texts if text)
-
-
-def _in_order(wanted: str, text: str) -> bool:
-    rest = iter(text)
-    return all(char in rest for char in wanted)
+    return not wanted or any(wanted in text or (len(wanted) >= 3 and in_order(wanted, text) is not None)
+                             for text in texts if text)
 
 
 def to_csv(rows: list[IndicatorRow]) -> bytes:

@@ -60,6 +60,6 @@ def test_a_target_the_table_missed_is_left_to_research(assistant: PolicyAssistan
                                                        answered_from_the_table: bool) -> None:
     intent = assistant.analyser.analyse("阿拉善和通辽的清洁取暖率目标分别是多少？", [])
     without_alxa = [i for i in assistant.indicators if i.doc_id != ALXA]  # as if the extractor had missed 阿拉善's
-    answer = indicator_answer(intent, without_alxa, assistant.index.documents, [], lambda: silent)
+    answer = indicator_answer(intent, without_alxa, assistant.index.documents, list, lambda: silent)
     assert (answer is not None) is answered_from_the_table  # None: the usual research answers, and finds 阿拉善's 93%
     assert answer is None or "| 阿拉善 | — | 未作规定 | — | — |" in answer.answer
