@@ -43,6 +43,8 @@ class Settings(BaseSettings):
         default_factory=list, description="允许跨域访问的来源：JSON 列表或以逗号分隔，如 https://portal.example.gov.cn")
     max_request_kb: int = Field(64, ge=1, description="问答请求体上限（KB）")
     rate_limit_per_minute: int = Field(120, ge=0, description="每个密钥（无密钥时每个客户端地址）每分钟的请求上限；0＝不限")
+    ui_save_conversations: bool = Field(
+        True, description="网页是否把对话保存在用户自己的浏览器中（可列出、改名、删除）；共用电脑可设为 false：浏览器中不存任何内容")
     llm_retry_after_s: float = Field(30.0, ge=0, description="auto 模式下大模型失败后，多少秒内不再尝试")
 
     @field_validator("api_keys", "cors_origins", mode="before")

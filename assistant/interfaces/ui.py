@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 import gradio as gr
 from fastapi import FastAPI
 
 from assistant.answer import MODE_NAMES, MODES, Answer
+from assistant.application import conversations
 from assistant.application.assistant_service import MAX_QUESTION_CHARS, QuestionError
 from assistant.application.conversation_export import conversation_docx, conversation_markdown
 from assistant.application.corpus_service import CorpusError, CorpusService
@@ -35,6 +37,17 @@ _SHOW_OPENED_CLAUSE = """() => { setTimeout(() => document.querySelector('#opene
 # What a turn keeps of each citation: enough to follow it up (n, doc_id, clause) and to export it.
 _KEPT_CITATION_FIELDS = {"n", "doc_id", "clause", "title", "doc_number", "heading", "quote", "related_only"}
 
+# Who the page's visitor is, from their cookies: "admin", "reader", or "" when not signed in.
+PageRole = Literal["admin", "reader", ""]
+RoleOf = Callable[[Mapping[str, str]], PageRole]
+# The page script (upload and delete for the administrator) and Chinese for Gradio's untranslated strings.
+_HEAD = Path(__file__).with_name("page_head.html")
+_I18N = gr.I18n(**{"zh-CN": {"chatbot.copy_message": "复制", "chatbot.copied_message": "已复制", "chatbot.complete": "完成",
+                             "common.stop": "停止", "common.complete": "完成"}})
+# Conversations saved in the browser are obfuscated by Gradio with this key (not a secret: the data is the user's own);
+# a fixed key keeps them readable after a server restart.
+_BROWSER_KEY = "policy-assistant-conversations"
+
 _MAX_QUEUED = 64  # questions waiting beyond this are refused at once instead of delaying everyone
 _CONCURRENT_ANSWERS = 4
 _FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
@@ -47,34 +60,58 @@ mark { background: #ffe58f; color: #1f2328; padding: 0 2px; }
 .clause-tree li { margin: 2px 0; list-style: none; }
 .clause-tree summary { cursor: pointer; }
 .clause-text { white-space: pre-wrap; line-height: 1.8; margin: 4px 0 8px 1.5em; }
+#upload-zone { border: 2px dashed #8c959f; border-radius: 8px; padding: 18px; text-align: center; }
+#upload-zone.dragging { border-color: #1f6feb; background: rgba(31, 111, 235, 0.08); }
+#upload-progress { margin: 6px 0; padding-left: 1.2em; } .job-failed { color: #b42318; } .dark .job-failed { color: #ff8a80; }
+#refresh-library { display: none; }
+/* a phone: every pixel of width for the answer; comparison tables in small type rather than a character per line */
+@media (max-width: 640px) {
+  .main.fillable { padding-left: 6px !important; padding-right: 6px !important; }
+  #chat .message-row { margin: 4px 0 !important; padding: 0 !important; }
+  #chat .bot-row { max-width: 100% !important; width: 100% !important; }
+  #chat .message { padding: 6px !important; }
+  #chat table { font-size: 13px; } #chat th, #chat td { padding: 3px 4px !important; }
+}
 """
 
 
-def mount_ui(app: FastAPI, corpus: CorpusService, feedback: FeedbackLog) -> None:
+def mount_ui(app: FastAPI, corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> None:
     theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
-    ui = build_ui(corpus, feedback).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
+    ui = build_ui(corpus, feedback, role_of).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
     # Gradio copies any file path named in a component's value into its public cache unless the app
     # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
     # run_history off: Gradio would keep every question and answer in the browser's localStorage (a shared office PC)
     gr.mount_gradio_app(app, ui, path="/", theme=theme, css=_CSS, footer_links=[], ssr_mode=False, blocked_paths=["/"],
-                        allowed_paths=[], max_file_size=0, run_history=False)
+                        allowed_paths=[], max_file_size=0, run_history=False, head_paths=[_HEAD], i18n=_I18N)
     ui.has_launched = True
 
 
-def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
+def build_ui(corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> gr.Blocks:
+    keep_in_browser = corpus.settings.ui_save_conversations
     with gr.Blocks(title="政策通 · 政策文件问答", analytics_enabled=False) as ui:
         answer_state = gr.State(None)
         turns = gr.State([])  # the conversation as data, kept on the server: the page sends back nothing but the question
-        gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
+        conversation_id = gr.State("")
+        # saved conversations live in the user's own browser, or (setting off) nowhere beyond this page
+        saved = gr.BrowserState([], storage_key="policy-conversations", secret=_BROWSER_KEY) if keep_in_browser else gr.State([])
+        with gr.Row():
+            gr.Markdown("## 政策通 · 政策文件问答\n每个回答都给出文件名、文号、条款和原文；文件没有规定时会直接说明。")
+            account = gr.HTML("", elem_id="account")
         with gr.Tabs() as tabs, gr.Tab("问答", id="ask"), gr.Row():
             with gr.Column(scale=3):
+                with gr.Row(equal_height=True):
+                    history = gr.Dropdown([], value=None, label="历史对话（仅保存在本浏览器）", elem_id="history", interactive=True,
+                                          visible=keep_in_browser, scale=3)
+                    title = gr.Textbox(label="对话名称（改后回车）", elem_id="conversation-name", max_length=100,
+                                       visible=keep_in_browser, scale=2)
+                    new_chat = gr.Button("新对话", size="sm", elem_id="new-chat", scale=1)
                 # no autoscroll: each answer is brought into view at its first line (the direct answer), not its end
-                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", autoscroll=False,
-                                     buttons=["copy"], placeholder="请输入问题，例如：县城新建住宅最高几层")
-                related = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[], label="接着可以问",
+                chatbot = gr.Chatbot(label="对话", elem_id="chat", autoscroll=False, height=None, min_height=240, buttons=["copy"], editable="user",
+                                     placeholder="请输入问题，例如：县城新建住宅最高几层")
+                related = gr.Dataset(components=[gr.Textbox(visible=False, label="问题")], samples=[], label="接着可以问",
                                      elem_id="follow-ups", visible=False)
                 active_filters = gr.Markdown("", elem_id="active-filters")
-                question = gr.Textbox(show_label=False, placeholder=f"输入问题后按回车（最多{MAX_QUESTION_CHARS}字）",
+                question = gr.Textbox(label="问题", show_label=False, placeholder=f"输入问题后按回车（最多{MAX_QUESTION_CHARS}字）",
                                       elem_id="question", submit_btn="提问", max_length=MAX_QUESTION_CHARS)
                 gr.Examples(_examples(corpus), inputs=question, label="可以这样问（取自文档库）")
                 with gr.Accordion("筛选与回答方式", open=False):
@@ -85,17 +122,20 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
                     mode = gr.Radio([(MODE_NAMES[choice], choice) for choice in MODES],
                                     value=corpus.settings.answer_mode, label="回答方式")
                 with gr.Row():
-                    comment = gr.Textbox(placeholder="对最近一条回答的意见（可选），回车提交", show_label=False,
+                    comment = gr.Textbox(label="意见", placeholder="对最近一条回答的意见（可选），回车提交", show_label=False,
                                          elem_id="feedback-comment", max_length=1000, scale=3)
                     feedback_note = gr.Markdown("", elem_id="feedback-note")
                 with gr.Row():
-                    clear = gr.Button("清空对话", size="sm")
+                    clear = gr.Button("清空对话", size="sm", elem_id="clear")
+                    forget_all = gr.Button("删除全部历史对话", size="sm", elem_id="forget-all", visible=keep_in_browser)
                     exports = gr.HTML("", elem_id="exports")
             with gr.Column(scale=2):
                 cards = gr.Radio([], label="引用（点击查看条款原文）", elem_id="citations")
                 viewer = gr.HTML(elem_id="clause-viewer")
                 open_document = gr.Button("在文档库中查看全文", size="sm", visible=False, elem_id="open-document")
         with tabs, gr.Tab("文档库", id="library") as library:
+            uploads = gr.HTML(_UPLOAD_ZONE, visible=False, elem_id="uploads")  # the administrator's only
+            refresh = gr.Button("刷新", elem_id="refresh-library")  # pressed by the page script after an upload or delete
             picked = gr.Dropdown(_document_choices(corpus), value=None, label="选择文档", elem_id="document-picker")
             document_view = gr.HTML(_library_list(corpus), elem_id="document-view")
         with tabs, gr.Tab("指标一览", id="indicators"):
@@ -107,15 +147,26 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
             table = gr.Dataframe(_indicator_frame(corpus, "", "", ""), headers=list(_FRAME_HEADERS), interactive=False,
                                  wrap=True, elem_id="indicator-table", label="点击一行查看所在条款；点击表头排序")
             row_clause = gr.HTML(elem_id="indicator-clause")
+        with tabs, gr.Tab("反馈", id="feedback", visible=False) as feedback_tab:  # the administrator's only
+            gr.HTML("<a href='/api/feedback?format=eval' download='feedback-eval.jsonl'>导出赞同的回答为评测条目（JSONL）</a>")
+            feedback_table = gr.Dataframe(headers=list(_FEEDBACK_HEADERS), interactive=False, wrap=True, elem_id="feedback-table")
 
         def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
             yield from respond(corpus, *args)
 
-        # a typed question, or a follow-up picked under the answer: the box holds it, locked, while it is answered
-        for asked in (question.submit(lambda: gr.Textbox(interactive=False), None, question),
-                      related.click(lambda picked: gr.Textbox(value=picked[0], interactive=False), related, question)):
-            asked.then(on_question, [question, turns, documents, regions, levels, mode],
-                       [chatbot, cards, answer_state, viewer, turns, question]).then(None, None, None, js=_SHOW_ANSWER_START)
+        asking = [question, turns, documents, regions, levels, mode]
+        answered = [chatbot, cards, answer_state, viewer, turns, question]
+        # a typed question, a follow-up picked under the answer, the last answer asked again, or a question edited:
+        # the box holds the question, locked (with a stop button), while it is answered
+        answerings = []
+        for asked in (question.submit(lambda: _locked(), None, question),
+                      related.click(lambda picked: _locked(picked[0]), related, question),
+                      chatbot.retry(_again, turns, [turns, question]),
+                      chatbot.edit(_edited, turns, [turns, question])):
+            # progress shows on the chat only: the question box keeps its stop button clickable
+            answerings.append(asked.then(on_question, asking, answered, show_progress_on=[chatbot]))
+            answerings[-1].then(None, None, None, js=_SHOW_ANSWER_START)
+        question.stop(_stopped, [question, turns], [chatbot, question], cancels=answerings)
         answer_state.change(lambda answer: _follow_ups(corpus, answer), answer_state, related)
         turns.change(_export_links, turns, exports)
 
@@ -131,11 +182,27 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
                             [tabs, picked, document_view]).then(None, None, None, js=_SHOW_OPENED_CLAUSE)
         for control in (documents, regions, levels):
             control.change(lambda *chosen: _filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
-        picked.input(lambda doc_id: show_document(corpus, doc_id) or _library_list(corpus), picked, document_view)
-        # uploads and deletes show without a restart: the lists are read again whenever they are looked at
-        library.select(lambda: (gr.Dropdown(choices=_document_choices(corpus), value=None), _library_list(corpus)),
-                       None, [picked, document_view])
-        ui.load(lambda: gr.Dropdown(choices=_document_choices(corpus)), None, documents)
+
+        def on_pick(doc_id: str | None, request: gr.Request) -> str:
+            return show_document(corpus, doc_id) or _library_list(corpus, role_of(request.cookies) == "admin")
+
+        def on_library(request: gr.Request) -> tuple[Any, ...]:
+            # uploads and deletes show without a restart: the lists are read again whenever they are looked at
+            return (gr.Dropdown(choices=_document_choices(corpus), value=None),
+                    _library_list(corpus, role_of(request.cookies) == "admin"), gr.Dropdown(choices=_document_choices(corpus)),
+                    gr.Dropdown(choices=_regions(corpus)), gr.Dropdown(choices=_levels(corpus)))
+
+        def on_load(saved: conversations.Saved, request: gr.Request) -> tuple[Any, ...]:
+            role = role_of(request.cookies)
+            return (*on_library(request), gr.HTML(visible=role == "admin"), gr.Tab(visible=role == "admin"),
+                    _feedback_frame(feedback) if role == "admin" else [], _account(corpus, role),
+                    gr.Dropdown(choices=conversations.choices(saved or []), value=None))
+
+        picked.input(on_pick, picked, document_view)
+        library_outputs = [picked, document_view, documents, regions, levels]
+        library.select(on_library, None, library_outputs)
+        refresh.click(on_library, None, library_outputs)
+        ui.load(on_load, saved, [*library_outputs, uploads, feedback_tab, feedback_table, account, history])
         for control in (region, year, wanted):
             control.change(lambda r, y, w: (_indicator_frame(corpus, r, y, w), _download_links(r, y, w)),
                            [region, year, wanted], [table, downloads])
@@ -144,10 +211,84 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog) -> gr.Blocks:
             return show_indicator_clause(corpus, frame, event)
 
         table.select(on_row, table, row_clause)
-        cleared = [chatbot, cards, answer_state, viewer, turns, documents, regions, levels]
-        for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon: one meaning
-            trigger(lambda: ([], gr.Radio(choices=[], value=None), None, "", [], [], [], []), None, cleared)
+        _wire_conversations(saved, conversation_id, history, title, turns, new_chat, clear, forget_all, chatbot,
+                            [chatbot, cards, answer_state, viewer, turns, documents, regions, levels])
     return ui
+
+
+def _wire_conversations(saved: Any, conversation_id: gr.State, history: gr.Dropdown, title: gr.Textbox, turns: gr.State,
+                        new_chat: gr.Button, clear: gr.Button, forget_all: gr.Button, chatbot: gr.Chatbot,
+                        on_page: list[Any]) -> None:
+    """Saved conversations: each answer saves its conversation; one can be reopened, renamed, deleted, or a new one started.
+    Starting anew or clearing empties the page: the chat, its citations and the filters."""
+    listed = [saved, conversation_id, history, title]
+
+    def on_answer(saved: conversations.Saved, current: str, turns: list[dict[str, Any]]) -> tuple[Any, ...]:
+        saved, current = conversations.remember(saved or [], current, turns)
+        return saved, current, _history(saved, current), conversations.title_of(saved, current)
+
+    def on_open(saved: conversations.Saved, picked: gr.SelectData) -> tuple[Any, ...]:  # Gradio passes the pick by this annotation
+        opened = conversations.turns_of(saved or [], picked.value)
+        return (picked.value, conversations.title_of(saved or [], picked.value),
+                _chat(opened), gr.Radio(choices=[], value=None), None, "", opened)
+
+    def on_rename(saved: conversations.Saved, current: str, name: str) -> tuple[Any, ...]:
+        saved = conversations.rename(saved or [], current, name)
+        return saved, current, _history(saved, current), conversations.title_of(saved, current)
+
+    def forgetting(everything: bool) -> Callable[[conversations.Saved, str], tuple[Any, ...]]:
+        def forget(saved: conversations.Saved, current: str) -> tuple[Any, ...]:
+            kept = [] if everything else conversations.forget(saved or [], current)
+            return kept, "", _history(kept, ""), "", *_empty_page()
+        return forget
+
+    turns.change(on_answer, [saved, conversation_id, turns], listed)
+    history.select(on_open, saved, [conversation_id, title, *on_page[:5]])  # outputs no `saved`: a rename in flight stays
+    title.submit(on_rename, [saved, conversation_id, title], listed)
+    new_chat.click(lambda saved: (saved, "", _history(saved or [], ""), "", *_empty_page()), saved, [*listed, *on_page])
+    for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon: one meaning
+        trigger(forgetting(everything=False), [saved, conversation_id], [*listed, *on_page])
+    forget_all.click(forgetting(everything=True), [saved, conversation_id], [*listed, *on_page])
+
+
+def _empty_page() -> tuple[Any, ...]:
+    """The chat, its citations, the answer, the clause viewer, the conversation and the three filters, all empty."""
+    return [], gr.Radio(choices=[], value=None), None, "", [], [], [], []
+
+
+def _history(saved: conversations.Saved, current: str) -> Any:
+    return gr.Dropdown(choices=conversations.choices(saved), value=current or None)
+
+
+def _locked(value: str | None = None) -> Any:
+    """The question box while its question is answered: read-only, with a stop button instead of 提问."""
+    return gr.Textbox(value=value, interactive=False, submit_btn=False, stop_btn="停止") if value is not None else \
+        gr.Textbox(interactive=False, submit_btn=False, stop_btn="停止")
+
+
+def _ready(value: str) -> Any:
+    return gr.Textbox(value=value, interactive=True, submit_btn="提问", stop_btn=False)
+
+
+def _again(turns: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """重试: the last question asked again, its answer dropped."""
+    asked = [i for i, turn in enumerate(turns or []) if turn["role"] == "user"]
+    if not asked:
+        return turns, _ready("")
+    return turns[:asked[-1]], _locked(turns[asked[-1]]["content"])
+
+
+def _edited(turns: list[dict[str, Any]], edit: gr.EditData) -> tuple[Any, ...]:
+    """A question edited in the chat: the conversation goes back to before it and the new wording is asked."""
+    position = edit.index[0] if isinstance(edit.index, (list, tuple)) else edit.index
+    if not isinstance(position, int) or position >= len(turns or []) or turns[position]["role"] != "user":
+        return turns, _ready("")
+    return turns[:position], _locked(str(edit.value))
+
+
+def _stopped(question: str, turns: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """停止: the answer being written is dropped; the question stays in the box, to be sent again or changed."""
+    return _chat(turns), _ready(question)
 
 
 def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], documents: list[str] | None,
@@ -155,7 +296,7 @@ def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], d
     """Stream the answer into the chat; then show its citation cards. `turns` is the server-side
     conversation (text, and each answer's citations); the chat shows only its text."""
     turns = list(turns or [])
-    keep_typing = gr.Textbox(value=question, interactive=True)  # a refused question stays in the box, to be mended
+    keep_typing = _ready(question)  # a refused question stays in the box, to be mended
     if not question.strip():
         yield _chat(turns), gr.Radio(choices=[], value=None), None, "", turns, keep_typing
         return
@@ -170,7 +311,7 @@ def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], d
                           {"role": "assistant", "content": event.answer, "understood_as": event.understood_as,
                            "citations": [c.model_dump(include=_KEPT_CITATION_FIELDS) for c in event.citations]}]
                 choices = [(_card(c), str(c.n)) for c in event.citations]
-                yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns, gr.Textbox(value="", interactive=True)
+                yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns, _ready("")
                 return
             shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
             yield shown, keep, None, "", turns, gr.update()
@@ -239,9 +380,9 @@ def show_document(corpus: CorpusService, doc_id: str | None, opened: str = "") -
     return f"<h3>{html.escape(meta.title)}</h3><table class='doc-meta'>{table}</table><ul class='clause-tree'>{items}</ul>"
 
 
-# The 指标一览 table's columns: the last one holds the row's document and clause, for the clause view.
+# The 指标一览 table's columns: the last two, clause and document title, lead a clicked row to its clause.
 _FRAME_HEADERS = {"地区": "region", "指标": "indicator", "要求": "comparator_text", "目标值": "value_text",
-                  "目标年份": "year", "适用范围": "scope", "牵头单位": "lead_units", "条款": "clause", "文档": "doc_id"}
+                  "目标年份": "year", "适用范围": "scope", "牵头单位": "lead_units", "条款": "clause", "文件": "document"}
 
 
 def _rows(corpus: CorpusService, region: str, year: str, wanted: str) -> list[IndicatorRow]:
@@ -273,14 +414,17 @@ def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectDat
     if event.index is None or not rows:
         return ""
     row = rows[event.index[0]]
-    doc_id, path = row[-1], row[-2]
-    document = corpus.assistant.index.documents.get(doc_id)
+    title, path = row[-1], row[-2]
+    index = corpus.assistant.index
+    # the row's target: in the document of that title (two versions may share one) whose clause states it
+    source = next((i for i in index.indicators if i.path == path and i.name == row[1]
+                   and index.documents[i.doc_id].meta.title == title), None)
+    document = index.documents[source.doc_id] if source else None
     clause = document.clause(path) if document else None
-    if document is None or clause is None:
+    if source is None or document is None or clause is None:
         return ""
-    source = next((i.sentence.strip() for i in corpus.assistant.index.indicators
-                   if i.doc_id == doc_id and i.path == path and i.name == row[1]), "")
-    return show_citation("1", {"citations": [{"n": 1, "text": clause.text, "quote": source, "title": document.meta.title,
+    return show_citation("1", {"citations": [{"n": 1, "text": clause.text, "quote": source.sentence.strip(),
+                                              "title": document.meta.title,
                                               "doc_number": document.meta.doc_number, "clause": path,
                                               "heading": clause.heading, "issuer": document.meta.issuer,
                                               "date": document.meta.date}]})
@@ -333,14 +477,19 @@ def _follow_ups(corpus: CorpusService, answer: dict[str, Any] | None) -> Any:
 
 
 def _export_links(turns: list[dict[str, Any]]) -> str:
-    """Download links for the conversation as Word and Markdown, built in the page (it serves no files)."""
+    """Download links for the latest answer and the whole conversation, as Word and Markdown, built in the page
+    (it serves no files)."""
     if not turns:
         return ""
-    word = base64.b64encode(conversation_docx(turns)).decode()
-    markdown = base64.b64encode(conversation_markdown(turns).encode("utf-8")).decode()
-    return (f"<a download='政策通问答.docx' href='data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
-            f"base64,{word}'>导出对话（Word）</a> · "
-            f"<a download='政策通问答.md' href='data:text/markdown;charset=utf-8;base64,{markdown}'>导出（Markdown）</a>")
+    return " · ".join([_download("导出最近回答（Word）", "政策通回答.docx", turns[-2:], word=True),
+                       _download("导出对话（Word）", "政策通问答.docx", turns, word=True),
+                       _download("导出对话（Markdown）", "政策通问答.md", turns, word=False)])
+
+
+def _download(label: str, file_name: str, turns: list[dict[str, Any]], word: bool) -> str:
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document" if word else "text/markdown;charset=utf-8"
+    data = conversation_docx(turns) if word else conversation_markdown(turns).encode("utf-8")
+    return f"<a download='{file_name}' href='data:{media};base64,{base64.b64encode(data).decode()}'>{label}</a>"
 
 
 def _filters_line(corpus: CorpusService, chosen: list[str] | None, regions: list[str] | None, levels: list[str] | None) -> str:
@@ -351,18 +500,46 @@ def _filters_line(corpus: CorpusService, chosen: list[str] | None, regions: list
     return "当前只在这些范围内查找：" + "；".join(parts) if parts else ""
 
 
-def _library_list(corpus: CorpusService) -> str:
-    """Every document with its 文号, issuer, date, region and number of clauses: what the 文档库 tab opens on."""
+def _library_list(corpus: CorpusService, admin: bool = False) -> str:
+    """Every document with its 文号, issuer, date, region and number of clauses: what the 文档库 tab opens on.
+    The administrator also gets a delete button on each (the page script asks to confirm, then calls the API)."""
     if not corpus.ready:
         return ""
+
+    def delete(d: Any) -> str:
+        return (f"<td><button class='delete-doc' data-delete-doc='{html.escape(d.meta.doc_id)}' "
+                f"data-title='{html.escape(d.meta.title)}'>删除</button></td>") if admin else ""
+
     rows = "".join(
         f"<tr><td>{html.escape(d.meta.title)}</td><td>{html.escape(d.meta.doc_number or '—')}</td>"
         f"<td>{html.escape(d.meta.issuer or '—')}</td><td>{html.escape(d.meta.date or '—')}</td>"
-        f"<td>{html.escape(d.meta.region or '—')}</td><td>{len(d.clauses)}</td></tr>"
+        f"<td>{html.escape(d.meta.region or '—')}</td><td>{len(d.clauses)}</td>{delete(d)}</tr>"
         for d in corpus.assistant.index.documents.values())
     return (f"<p class='doc-meta'>共 {len(corpus.assistant.index.documents)} 份文件；在上方选择一份查看条款。</p>"
-            "<table id='library-list'><tr><th>文件</th><th>文号</th><th>发文机关</th><th>日期</th><th>地区</th><th>条款数</th></tr>"
-            f"{rows}</table>")
+            "<table id='library-list'><tr><th>文件</th><th>文号</th><th>发文机关</th><th>日期</th><th>地区</th><th>条款数</th>"
+            f"{'<th>操作</th>' if admin else ''}</tr>{rows}</table>")
+
+
+_UPLOAD_ZONE = ("<div id='upload-zone'>把政策文件拖到这里上传（可多个；txt、docx、pdf、html），或 "
+                "<label><input type='file' id='upload-input' multiple accept='.txt,.docx,.pdf,.html,.htm'> 选择文件</label>"
+                "<br><span class='doc-meta'>同名文件视为新版本，旧版移入数据目录的 removed/；建立索引期间问答照常。</span></div>"
+                "<ul id='upload-progress'></ul>")
+# The 反馈 tab's columns, and the feedback entry's key for each.
+_FEEDBACK_HEADERS = {"时间": "time", "评价": "rating", "问题": "question", "意见": "comment", "回答": "answer"}
+_RATINGS = {"up": "赞", "down": "踩", None: ""}
+
+
+def _feedback_frame(feedback: FeedbackLog) -> list[list[str]]:
+    """The newest feedback first, for the administrator's 反馈 tab."""
+    return [[_RATINGS.get(entry.get("rating"), "") if key == "rating" else str(entry.get(key) or "")
+             for key in _FEEDBACK_HEADERS.values()] for entry in reversed(feedback.read(200))]
+
+
+def _account(corpus: CorpusService, role: PageRole) -> str:
+    """Who is signed in, and the way in for an administrator on a page open to all."""
+    if role:
+        return f"<span class='doc-meta'>已登录（{'管理员' if role == 'admin' else '只读'}） · <a href='/logout'>退出登录</a></span>"
+    return "<a class='doc-meta' href='/login'>管理员登录</a>" if corpus.settings.admin_key else ""
 
 
 def _document_choices(corpus: CorpusService) -> list[tuple[str, str]]:

@@ -3,6 +3,9 @@ Every request, the UI's included, passes the one access layer (assistant/api/acc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
@@ -11,7 +14,7 @@ from starlette.routing import Match
 from assistant.application.corpus_service import CorpusService
 from assistant.application.feedback import FeedbackLog
 from assistant.interfaces.api import errors, openai_compat, routes, session
-from assistant.interfaces.api.access import AccessMiddleware, Sessions
+from assistant.interfaces.api.access import SESSION_COOKIE, AccessMiddleware, Sessions
 from assistant.interfaces.api.audit import AuditLog
 from assistant.settings import Settings
 
@@ -34,9 +37,15 @@ def create_app(settings: Settings, corpus: CorpusService, with_ui: bool = True) 
     if with_ui:
         from assistant.interfaces.ui import mount_ui
 
-        mount_ui(app, corpus, app.state.feedback)
+        mount_ui(app, corpus, app.state.feedback, lambda cookies: _page_role(sessions, cookies))
     app.add_middleware(AccessMiddleware, settings=settings, sessions=sessions, audit=app.state.audit)
     return app
+
+
+def _page_role(sessions: Sessions, cookies: Mapping[str, str]) -> Literal["admin", "reader", ""]:
+    """Who the page's visitor signed in as (the page shows the administrator's controls only to them)."""
+    who = sessions.read(cookies.get(SESSION_COOKIE, ""))
+    return who.role if who else ""
 
 
 def _answer_unknown_api_paths(app: FastAPI) -> None:
