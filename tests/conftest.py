@@ -45,7 +45,7 @@ TIERS = ("unit", "integration", "system")
 # Fixtures that put a test in a tier (pytest's fixture closure holds the fixtures they depend on too).
 INTEGRATION_FIXTURES = {"embedder", "corpus_index_dir", "corpus_index", "index_copy", "grown_index",
                         "fake_llm"}  # fake_llm: a loopback HTTP server, in-process; no unit test talks to a server
-SYSTEM_FIXTURES = {"make_server", "server"}
+SYSTEM_FIXTURES = {"start_server", "make_server", "server"}
 
 
 def _implied_tier(fixtures: list[str]) -> str:
@@ -199,18 +199,27 @@ def hash_index_copy(hash_corpus_index_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def make_server(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path,
-                embedder: Embedder) -> Iterator[Callable[..., Server]]:
-    """Start servers on private copies of the corpus and its index, with the given settings."""
-    servers: list[Server] = []
-
+def start_server(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path,
+                 embedder: Embedder) -> Callable[..., Server]:
+    """Start a server on private copies of the corpus and its index, with the given settings; the caller stops it."""
     def start(**overrides: object) -> Server:
         data = tmp_path_factory.mktemp("served")
         shutil.copytree(CORPUS, data / "corpus")
         shutil.copytree(corpus_index_dir, data / "index")
-        server = Server(Settings(**{"data_dir": data, **overrides}), embedder).start()
-        servers.append(server)
-        return server
+        return Server(Settings(**{"data_dir": data, **overrides}), embedder).start()
+
+    return start
+
+
+@pytest.fixture
+def make_server(start_server: Callable[..., Server]) -> Iterator[Callable[..., Server]]:
+    """Servers for one test, stopped when it ends: each server runs in this process, and idle ones left running
+    slow every later test (a sentence-transformers test took 119 s instead of 16 s behind thirty of them)."""
+    servers: list[Server] = []
+
+    def start(**overrides: object) -> Server:
+        servers.append(start_server(**overrides))
+        return servers[-1]
 
     yield start
     for server in servers:
@@ -218,9 +227,11 @@ def make_server(tmp_path_factory: pytest.TempPathFactory, corpus_index_dir: Path
 
 
 @pytest.fixture(scope="session")
-def server(make_server: Callable[..., Server]) -> Server:
+def server(start_server: Callable[..., Server]) -> Iterator[Server]:
     """The secured configuration a portal would run: reader keys, an admin key, one allowed origin."""
-    return make_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY, cors_origins=[PORTAL])
+    secured = start_server(api_keys=[READER_KEY], admin_key=ADMIN_KEY, cors_origins=[PORTAL])
+    yield secured
+    secured.stop()
 
 
 @pytest.fixture

@@ -21,8 +21,10 @@ pytestmark = [pytest.mark.system,  # a real browser
 
 
 @pytest.fixture(scope="module")
-def open_server(make_server: Callable[..., Server]) -> Server:
-    return make_server()
+def open_server(start_server: Callable[..., Server]) -> Iterator[Server]:
+    server = start_server()
+    yield server
+    server.stop()
 
 
 def test_ask_see_the_answer_click_a_citation_see_the_clause(open_server: Server, tmp_path: Path) -> None:
@@ -372,7 +374,7 @@ def test_an_answer_is_asked_again_and_a_question_edited(open_server: Server) -> 
 def test_a_slow_answer_is_stopped_and_its_question_kept(make_server: Callable[..., Server], fake_llm: Any) -> None:
     from tests.fake_llm import Reply
 
-    fake_llm.replies.append(Reply(text="**答：** 最高不超过18层。[1]", delay_s=6))
+    fake_llm.replies.append(Reply(text="**答：** 最高不超过18层。[1]", delay_s=3))
     server = make_server(llm_base_url=fake_llm.base_url, llm_model="fake", answer_mode="llm")
     with _chinese_page(server) as page:
         page.locator("#question textarea").fill("县城新建住宅最高几层")
@@ -380,7 +382,7 @@ def test_a_slow_answer_is_stopped_and_its_question_kept(make_server: Callable[..
         page.locator("#question").get_by_role("button", name="停止").click(timeout=5_000)
         page.wait_for_function("!document.querySelector('#question textarea').disabled", timeout=5_000)
         assert page.locator("#question textarea").input_value() == "县城新建住宅最高几层"  # to send again or change
-        page.wait_for_timeout(7_000)
+        page.wait_for_timeout(4_000)  # past the model's reply
         assert page.locator("#chat [data-testid='bot']").count() == 0  # the stopped answer never arrives
 
 

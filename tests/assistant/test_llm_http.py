@@ -25,8 +25,10 @@ def llm() -> Iterator[FakeLLM]:
 
 
 @pytest.fixture(scope="module")
-def served(make_server: Callable[..., Server], llm: FakeLLM) -> Server:
-    return make_server(llm_base_url=llm.base_url, llm_model="fake-qwen", llm_timeout_s=5)
+def served(start_server: Callable[..., Server], llm: FakeLLM) -> Iterator[Server]:
+    server = start_server(llm_base_url=llm.base_url, llm_model="fake-qwen", llm_timeout_s=5)
+    yield server
+    server.stop()
 
 
 def sse(server: Server, body: dict[str, Any]) -> list[tuple[str, Any]]:
