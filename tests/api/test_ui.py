@@ -206,6 +206,14 @@ def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(op
                              + [c.text for t in Document(str(word)).tables for row in t.rows for c in row.cells])
         assert "问：各地城镇清洁取暖率目标分别是多少" in exported and "赤政办发〔2023〕61号" in exported
         assert "城镇清洁能源取暖率" in exported  # the comparison table as a Word table
+        with page.expect_download() as download:
+            page.locator("#exports").get_by_text("导出最近回答（Word）").click()
+        latest = "\n".join(p.text for p in Document(str(download.value.path())).paragraphs)
+        assert "问：呼伦贝尔县城新建住宅最高几层" in latest and "清洁取暖" not in latest  # that answer alone
+        with page.expect_download() as download:
+            page.locator("#exports").get_by_text("导出对话（Markdown）").click()
+        markdown = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "## 问：赤峰和通辽在县城住宅层数上有什么不同" in markdown and "赤政办发〔2023〕61号" in markdown
         page.get_by_text("筛选与回答方式").click()
         page.locator("#active-filters").wait_for(state="attached")
         page.locator("#question").locator("..").page.get_by_label("只在这些文件中查找").click()
@@ -228,9 +236,11 @@ def test_answers_open_at_their_first_line_and_the_page_keeps_its_state_honest(op
         page.locator("#document-view").get_by_text("最高不超过18层").first.wait_for(timeout=10_000)  # the clause's text
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}])
-def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict[str, int]) -> None:
-    with _chinese_page(open_server, viewport, "/?__theme=dark") as page:
+@pytest.mark.parametrize(("viewport", "theme"), [({"width": 390, "height": 844}, "dark"),
+                                               ({"width": 1366, "height": 900}, "dark"),
+                                               ({"width": 390, "height": 844}, "light")])
+def test_both_themes_and_a_phone_stay_readable(open_server: Server, viewport: dict[str, int], theme: str) -> None:
+    with _chinese_page(open_server, viewport, f"/?__theme={theme}") as page:
         _ask(page, "各地城镇清洁取暖率目标分别是多少", 1)
         assert -2 <= page.evaluate(_LATEST_ANSWER_TOP) < 60  # on a phone too, the page is brought to the answer's start
         assert page.evaluate(_NESTED_SCROLLS) == []
@@ -241,7 +251,8 @@ def test_dark_mode_and_a_phone_stay_readable(open_server: Server, viewport: dict
         assert _contrast(*colours) >= 4.5  # WCAG AA
         meta = page.locator("#clause-viewer .meta")
         page_background = page.evaluate("getComputedStyle(document.querySelector('gradio-app') || document.body).backgroundColor")
-        background = page_background if "0, 0, 0, 0" not in page_background else "rgb(11, 15, 25)"
+        unpainted = "rgb(11, 15, 25)" if theme == "dark" else "rgb(255, 255, 255)"  # Gradio's own page colours
+        background = page_background if "0, 0, 0, 0" not in page_background else unpainted
         assert _contrast(meta.evaluate("m => getComputedStyle(m).color"), background) >= 4.5
 
 
