@@ -1,19 +1,17 @@
-"""The Chinese chat UI (Gradio), mounted on the API app at "/".
+"""The Chinese chat UI (Gradio), mounted on the API app at "/": the layout and what each control does.
 
-Answers stream in; each answer's citations are cards (文件、文号、条款、原文摘录); clicking one opens
-the clause with the quoted words highlighted. A second tab lists the documents and their clause
-trees; a third, 指标一览, the corpus's quantitative targets, filtered, sortable, downloadable, each row opening
-its clause. Nothing is loaded from the internet: system fonts, no analytics.
+Answers stream in (停止, 重试, 编辑 a question); each answer's citations are cards (文件、文号、条款、原文摘录); clicking
+one opens the clause with the quoted words highlighted. Conversations are kept in the user's own browser unless the
+setting says not to. A second tab lists the documents and their clause trees (the administrator uploads and deletes
+there); a third, 指标一览, the corpus's quantitative targets; a fourth, 反馈, the administrator's view of the ratings.
+What is shown as HTML is built in page_html.py. Nothing is loaded from the internet: system fonts, no analytics.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlencode
+from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
@@ -21,11 +19,12 @@ from fastapi import FastAPI
 from assistant.answer import MODE_NAMES, MODES, Answer
 from assistant.application import conversations
 from assistant.application.assistant_service import MAX_QUESTION_CHARS, QuestionError
-from assistant.application.conversation_export import conversation_docx, conversation_markdown
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.feedback import FeedbackLog, Rating
 from assistant.application.indicator_table import IndicatorRow, indicator_rows
 from assistant.application.suggestions import follow_up_questions, starter_questions
+from assistant.interfaces import page_html
+from assistant.interfaces.page_html import PageRole
 
 # After an answer: its first line (the direct answer) at the top of the chat, and of the page on a phone.
 _SHOW_ANSWER_START = """() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
@@ -37,8 +36,6 @@ _SHOW_OPENED_CLAUSE = """() => { setTimeout(() => document.querySelector('#opene
 # What a turn keeps of each citation: enough to follow it up (n, doc_id, clause) and to export it.
 _KEPT_CITATION_FIELDS = {"n", "doc_id", "clause", "title", "doc_number", "heading", "quote", "related_only"}
 
-# Who the page's visitor is, from their cookies: "admin", "reader", or "" when not signed in.
-PageRole = Literal["admin", "reader", ""]
 RoleOf = Callable[[Mapping[str, str]], PageRole]
 # The page script (upload and delete for the administrator) and Chinese for Gradio's untranslated strings.
 _HEAD = Path(__file__).with_name("page_head.html")
@@ -134,22 +131,22 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> g
                 viewer = gr.HTML(elem_id="clause-viewer")
                 open_document = gr.Button("在文档库中查看全文", size="sm", visible=False, elem_id="open-document")
         with tabs, gr.Tab("文档库", id="library") as library:
-            uploads = gr.HTML(_UPLOAD_ZONE, visible=False, elem_id="uploads")  # the administrator's only
+            uploads = gr.HTML(page_html.UPLOAD_ZONE, visible=False, elem_id="uploads")  # the administrator's only
             refresh = gr.Button("刷新", elem_id="refresh-library")  # pressed by the page script after an upload or delete
             picked = gr.Dropdown(_document_choices(corpus), value=None, label="选择文档", elem_id="document-picker")
-            document_view = gr.HTML(_library_list(corpus), elem_id="document-view")
+            document_view = gr.HTML(page_html.library_list_html(corpus), elem_id="document-view")
         with tabs, gr.Tab("指标一览", id="indicators"):
             with gr.Row():
                 region = gr.Dropdown(["", *_regions(corpus)], value="", label="地区", elem_id="indicator-region")
                 year = gr.Dropdown(["", *_years(corpus)], value="", label="目标年份", elem_id="indicator-year")
                 wanted = gr.Textbox(label="指标名称（如 清洁取暖率）", elem_id="indicator-name")
-            downloads = gr.HTML(_download_links("", "", ""), elem_id="indicator-downloads")
+            downloads = gr.HTML(page_html.indicator_download_links("", "", ""), elem_id="indicator-downloads")
             table = gr.Dataframe(_indicator_frame(corpus, "", "", ""), headers=list(_FRAME_HEADERS), interactive=False,
                                  wrap=True, elem_id="indicator-table", label="点击一行查看所在条款；点击表头排序")
             row_clause = gr.HTML(elem_id="indicator-clause")
         with tabs, gr.Tab("反馈", id="feedback", visible=False) as feedback_tab:  # the administrator's only
             gr.HTML("<a href='/api/feedback?format=eval' download='feedback-eval.jsonl'>导出赞同的回答为评测条目（JSONL）</a>")
-            feedback_table = gr.Dataframe(headers=list(_FEEDBACK_HEADERS), interactive=False, wrap=True, elem_id="feedback-table")
+            feedback_table = gr.Dataframe(headers=list(page_html.FEEDBACK_HEADERS), interactive=False, wrap=True, elem_id="feedback-table")
 
         def on_question(*args: Any) -> Iterator[tuple[Any, ...]]:
             yield from respond(corpus, *args)
@@ -168,7 +165,7 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> g
             answerings[-1].then(None, None, None, js=_SHOW_ANSWER_START)
         question.stop(_stopped, [question, turns], [chatbot, question], cancels=answerings)
         answer_state.change(lambda answer: _follow_ups(corpus, answer), answer_state, related)
-        turns.change(_export_links, turns, exports)
+        turns.change(page_html.export_links, turns, exports)
 
         def on_rating(turns: list[dict[str, Any]], rated: gr.LikeData) -> str:  # Gradio passes the click by this annotation
             return record_feedback(feedback, turns, rated.index, "up" if rated.liked else "down")
@@ -176,26 +173,26 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> g
         chatbot.like(on_rating, turns, feedback_note)
         comment.submit(lambda text, turns: (record_feedback(feedback, turns, None, None, text), ""), [comment, turns],
                        [feedback_note, comment])
-        cards.change(lambda value, answer: (show_citation(value, answer), gr.Button(visible=bool(value))),
+        cards.change(lambda value, answer: (page_html.citation_html(value, answer), gr.Button(visible=bool(value))),
                      [cards, answer_state], [viewer, open_document]).then(None, None, None, js=_SHOW_QUOTE)
         open_document.click(lambda value, answer: _open_in_library(corpus, value, answer), [cards, answer_state],
                             [tabs, picked, document_view]).then(None, None, None, js=_SHOW_OPENED_CLAUSE)
         for control in (documents, regions, levels):
-            control.change(lambda *chosen: _filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
+            control.change(lambda *chosen: page_html.filters_line(corpus, *chosen), [documents, regions, levels], active_filters)
 
         def on_pick(doc_id: str | None, request: gr.Request) -> str:
-            return show_document(corpus, doc_id) or _library_list(corpus, role_of(request.cookies) == "admin")
+            return page_html.document_html(corpus, doc_id) or page_html.library_list_html(corpus, role_of(request.cookies) == "admin")
 
         def on_library(request: gr.Request) -> tuple[Any, ...]:
             # uploads and deletes show without a restart: the lists are read again whenever they are looked at
             return (gr.Dropdown(choices=_document_choices(corpus), value=None),
-                    _library_list(corpus, role_of(request.cookies) == "admin"), gr.Dropdown(choices=_document_choices(corpus)),
+                    page_html.library_list_html(corpus, role_of(request.cookies) == "admin"), gr.Dropdown(choices=_document_choices(corpus)),
                     gr.Dropdown(choices=_regions(corpus)), gr.Dropdown(choices=_levels(corpus)))
 
         def on_load(saved: conversations.Saved, request: gr.Request) -> tuple[Any, ...]:
             role = role_of(request.cookies)
             return (*on_library(request), gr.HTML(visible=role == "admin"), gr.Tab(visible=role == "admin"),
-                    _feedback_frame(feedback) if role == "admin" else [], _account(corpus, role),
+                    page_html.feedback_rows(feedback) if role == "admin" else [], page_html.account_html(corpus, role),
                     gr.Dropdown(choices=conversations.choices(saved or []), value=None))
 
         picked.input(on_pick, picked, document_view)
@@ -204,7 +201,7 @@ def build_ui(corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> g
         refresh.click(on_library, None, library_outputs)
         ui.load(on_load, saved, [*library_outputs, uploads, feedback_tab, feedback_table, account, history])
         for control in (region, year, wanted):
-            control.change(lambda r, y, w: (_indicator_frame(corpus, r, y, w), _download_links(r, y, w)),
+            control.change(lambda r, y, w: (_indicator_frame(corpus, r, y, w), page_html.indicator_download_links(r, y, w)),
                            [region, year, wanted], [table, downloads])
 
         def on_row(frame: Any, event: gr.SelectData) -> str:  # Gradio passes the click by this annotation
@@ -310,7 +307,7 @@ def respond(corpus: CorpusService, question: str, turns: list[dict[str, Any]], d
                 turns += [{"role": "user", "content": question},
                           {"role": "assistant", "content": event.answer, "understood_as": event.understood_as,
                            "citations": [c.model_dump(include=_KEPT_CITATION_FIELDS) for c in event.citations]}]
-                choices = [(_card(c), str(c.n)) for c in event.citations]
+                choices = [(page_html.card_label(c), str(c.n)) for c in event.citations]
                 yield shown, gr.Radio(choices=choices, value=None), event.model_dump(), "", turns, _ready("")
                 return
             shown[-1] = {"role": "assistant", "content": shown[-1]["content"] + event}
@@ -337,47 +334,13 @@ def _chat(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"role": turn["role"], "content": turn["content"]} for turn in turns]
 
 
-def show_citation(value: str | None, answer: dict[str, Any] | None) -> str:
-    """The cited clause in full, the quoted words highlighted."""
-    if not value or not answer:
-        return ""
-    citation = next((c for c in answer["citations"] if str(c["n"]) == value), None)
-    if citation is None:
-        return ""
-    text, quote = html.escape(citation["text"]), html.escape(citation["quote"])
-    body = text.replace(quote, f"<mark>{quote}</mark>", 1) if quote and quote in text else text
-    number = f"（{html.escape(citation['doc_number'])}）" if citation["doc_number"] else ""
-    return (f"<h4>《{html.escape(citation['title'])}》{number}</h4>"
-            f"<p class='meta'>条款 {html.escape(citation['clause'])}「{html.escape(citation['heading'])}」 · "
-            f"{html.escape(citation['issuer'] or '')} {html.escape(citation['date'] or '')}</p>"
-            f"<div style='white-space:pre-wrap;line-height:1.8'>{body}</div>")
-
-
 def _open_in_library(corpus: CorpusService, value: str | None, answer: dict[str, Any] | None) -> tuple[Any, ...]:
     """The 文档库 tab on the cited document, its clause open."""
     citation = next((c for c in (answer or {}).get("citations", []) if str(c["n"]) == value), None)
     if citation is None:
         return gr.Tabs(), gr.Dropdown(), gr.HTML()
     return (gr.Tabs(selected="library"), gr.Dropdown(choices=_document_choices(corpus), value=citation["doc_id"]),
-            show_document(corpus, citation["doc_id"], citation["clause"]))
-
-
-def show_document(corpus: CorpusService, doc_id: str | None, opened: str = "") -> str:
-    """A document's metadata and clause tree; the clause at path `opened` shown open."""
-    document = corpus.assistant.index.documents.get(doc_id or "")
-    if document is None:
-        return ""
-    meta = document.meta
-    rows = [("文号", meta.doc_number), ("发文机关", meta.issuer), ("日期", meta.date), ("地区", meta.region),
-            ("层级", meta.level), ("文件", meta.source_file)]
-    table = "".join(f"<tr><th>{k}</th><td>{html.escape(v or '—')}</td></tr>" for k, v in rows)
-    items = "".join(
-        f"<li style='padding-left:{c.depth * 1.5}em'><details{_opened(c.path, opened)}><summary><b>{html.escape(c.path)}</b> "
-        f"{html.escape(_title(c))}"
-        + (f" <span class='doc-meta'>牵头：{html.escape('、'.join(c.lead_units))}</span>" if c.lead_units else "")
-        + f"</summary><div class='clause-text'>{html.escape(c.text)}</div></details></li>"
-        for c in document.clauses)
-    return f"<h3>{html.escape(meta.title)}</h3><table class='doc-meta'>{table}</table><ul class='clause-tree'>{items}</ul>"
+            page_html.document_html(corpus, citation["doc_id"], citation["clause"]))
 
 
 # The 指标一览 table's columns: the last two, clause and document title, lead a clicked row to its clause.
@@ -401,13 +364,6 @@ def _indicator_frame(corpus: CorpusService, region: str, year: str, wanted: str)
     return frame
 
 
-def _download_links(region: str, year: str, wanted: str) -> str:
-    """Links to the API's export (the page's session cookie admits them): the rows shown, as .xlsx and .csv."""
-    query = urlencode({"region": region or "", "year": year or "", "indicator": wanted or ""})
-    return (f"<a href='/api/indicators?format=xlsx&{html.escape(query)}' download='指标.xlsx'>下载 Excel（.xlsx）</a>"
-            f" · <a href='/api/indicators?format=csv&{html.escape(query)}' download='指标.csv'>下载 CSV</a>")
-
-
 def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectData) -> str:
     """The clause of the clicked row, its sentence highlighted."""
     rows = frame.values.tolist() if hasattr(frame, "values") else frame
@@ -423,7 +379,7 @@ def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectDat
     clause = document.clause(path) if document else None
     if source is None or document is None or clause is None:
         return ""
-    return show_citation("1", {"citations": [{"n": 1, "text": clause.text, "quote": source.sentence.strip(),
+    return page_html.citation_html("1", {"citations": [{"n": 1, "text": clause.text, "quote": source.sentence.strip(),
                                               "title": document.meta.title,
                                               "doc_number": document.meta.doc_number, "clause": path,
                                               "heading": clause.heading, "issuer": document.meta.issuer,
@@ -449,97 +405,11 @@ def _years(corpus: CorpusService) -> list[str]:
     return sorted({i.year for i in corpus.assistant.index.indicators if i.year}) if corpus.ready else []
 
 
-def _opened(path: str, opened: str) -> str:
-    return " open id='opened-clause'" if path == opened else ""
-
-
-def _title(clause: Any) -> str:
-    """A clause's line in the tree: its heading, or for an unnumbered paragraph (前言) its opening words whole."""
-    if clause.heading and clause.kind != "preamble":
-        return clause.heading
-    opening = clause.text.strip().split("\n")[0]
-    return opening if len(opening) <= 40 else opening[:40] + "……"
-
-
-def _card(citation: Any) -> str:
-    """A citation card; one shown only as context says so first (它不是答案的出处)."""
-    number = f" · {citation.doc_number}" if citation.doc_number else ""
-    quote = citation.quote if len(citation.quote) <= 60 else citation.quote[:60] + "…"
-    label = "〔仅供参考〕" if citation.related_only else ""
-    return f"{label}[{citation.n}] 《{citation.title}》{number} · {citation.clause}「{citation.heading}」 · “{quote}”"
-
-
 def _follow_ups(corpus: CorpusService, answer: dict[str, Any] | None) -> Any:
     """Questions to ask next, under the answer (none while it streams or when nothing was cited)."""
     cited = [(c["doc_id"], c["clause"]) for c in (answer or {}).get("citations", []) if not c.get("related_only")]
     questions = follow_up_questions(cited, corpus.assistant.index.documents, corpus.assistant.indicators) if cited else []
     return gr.Dataset(samples=[[q] for q in questions], visible=bool(questions))
-
-
-def _export_links(turns: list[dict[str, Any]]) -> str:
-    """Download links for the latest answer and the whole conversation, as Word and Markdown, built in the page
-    (it serves no files)."""
-    if not turns:
-        return ""
-    return " · ".join([_download("导出最近回答（Word）", "政策通回答.docx", turns[-2:], word=True),
-                       _download("导出对话（Word）", "政策通问答.docx", turns, word=True),
-                       _download("导出对话（Markdown）", "政策通问答.md", turns, word=False)])
-
-
-def _download(label: str, file_name: str, turns: list[dict[str, Any]], word: bool) -> str:
-    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document" if word else "text/markdown;charset=utf-8"
-    data = conversation_docx(turns) if word else conversation_markdown(turns).encode("utf-8")
-    return f"<a download='{file_name}' href='data:{media};base64,{base64.b64encode(data).decode()}'>{label}</a>"
-
-
-def _filters_line(corpus: CorpusService, chosen: list[str] | None, regions: list[str] | None, levels: list[str] | None) -> str:
-    """The filters in force, shown above the question box while any is on."""
-    titles = [corpus.assistant.documents[d].title for d in chosen or () if d in corpus.assistant.documents]
-    parts = ([f"文件 {'、'.join(f'《{html.escape(t)}》' for t in titles)}"] if titles else []) + \
-        ([f"地区 {html.escape('、'.join(regions))}"] if regions else []) + ([f"层级 {html.escape('、'.join(levels))}"] if levels else [])
-    return "当前只在这些范围内查找：" + "；".join(parts) if parts else ""
-
-
-def _library_list(corpus: CorpusService, admin: bool = False) -> str:
-    """Every document with its 文号, issuer, date, region and number of clauses: what the 文档库 tab opens on.
-    The administrator also gets a delete button on each (the page script asks to confirm, then calls the API)."""
-    if not corpus.ready:
-        return ""
-
-    def delete(d: Any) -> str:
-        return (f"<td><button class='delete-doc' data-delete-doc='{html.escape(d.meta.doc_id)}' "
-                f"data-title='{html.escape(d.meta.title)}'>删除</button></td>") if admin else ""
-
-    rows = "".join(
-        f"<tr><td>{html.escape(d.meta.title)}</td><td>{html.escape(d.meta.doc_number or '—')}</td>"
-        f"<td>{html.escape(d.meta.issuer or '—')}</td><td>{html.escape(d.meta.date or '—')}</td>"
-        f"<td>{html.escape(d.meta.region or '—')}</td><td>{len(d.clauses)}</td>{delete(d)}</tr>"
-        for d in corpus.assistant.index.documents.values())
-    return (f"<p class='doc-meta'>共 {len(corpus.assistant.index.documents)} 份文件；在上方选择一份查看条款。</p>"
-            "<table id='library-list'><tr><th>文件</th><th>文号</th><th>发文机关</th><th>日期</th><th>地区</th><th>条款数</th>"
-            f"{'<th>操作</th>' if admin else ''}</tr>{rows}</table>")
-
-
-_UPLOAD_ZONE = ("<div id='upload-zone'>把政策文件拖到这里上传（可多个；txt、docx、pdf、html），或 "
-                "<label><input type='file' id='upload-input' multiple accept='.txt,.docx,.pdf,.html,.htm'> 选择文件</label>"
-                "<br><span class='doc-meta'>同名文件视为新版本，旧版移入数据目录的 removed/；建立索引期间问答照常。</span></div>"
-                "<ul id='upload-progress'></ul>")
-# The 反馈 tab's columns, and the feedback entry's key for each.
-_FEEDBACK_HEADERS = {"时间": "time", "评价": "rating", "问题": "question", "意见": "comment", "回答": "answer"}
-_RATINGS = {"up": "赞", "down": "踩", None: ""}
-
-
-def _feedback_frame(feedback: FeedbackLog) -> list[list[str]]:
-    """The newest feedback first, for the administrator's 反馈 tab."""
-    return [[_RATINGS.get(entry.get("rating"), "") if key == "rating" else str(entry.get(key) or "")
-             for key in _FEEDBACK_HEADERS.values()] for entry in reversed(feedback.read(200))]
-
-
-def _account(corpus: CorpusService, role: PageRole) -> str:
-    """Who is signed in, and the way in for an administrator on a page open to all."""
-    if role:
-        return f"<span class='doc-meta'>已登录（{'管理员' if role == 'admin' else '只读'}） · <a href='/logout'>退出登录</a></span>"
-    return "<a class='doc-meta' href='/login'>管理员登录</a>" if corpus.settings.admin_key else ""
 
 
 def _document_choices(corpus: CorpusService) -> list[tuple[str, str]]:
