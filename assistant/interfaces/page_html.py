@@ -123,7 +123,8 @@ def library_list_html(corpus: CorpusService, admin: bool = False) -> str:
 
 
 UPLOAD_ZONE = ("<div id='upload-zone'>把政策文件拖到这里上传（可多个；txt、docx、pdf、html），或 "
-                "<label><input type='file' id='upload-input' multiple accept='.txt,.docx,.pdf,.html,.htm'> 选择文件</label>"
+                "<label class='upload-button'><input type='file' id='upload-input' multiple accept='.txt,.docx,.pdf,.html,.htm'>"
+                "选择文件</label>"
                 "<br><span class='doc-meta'>同名文件视为新版本，旧版移入数据目录的 removed/；建立索引期间问答照常。</span></div>"
                 "<ul id='upload-progress'></ul>")
 

@@ -59,6 +59,9 @@ mark { background: #ffe58f; color: #1f2328; padding: 0 2px; }
 .clause-text { white-space: pre-wrap; line-height: 1.8; margin: 4px 0 8px 1.5em; }
 #upload-zone { border: 2px dashed #8c959f; border-radius: 8px; padding: 18px; text-align: center; }
 #upload-zone.dragging { border-color: #1f6feb; background: rgba(31, 111, 235, 0.08); }
+/* the browser's own file button speaks the browser's language: a label in ours opens the same picker */
+#upload-input { display: none; }
+.upload-button { display: inline-block; padding: 4px 12px; border: 1px solid #8c959f; border-radius: 6px; cursor: pointer; }
 #upload-progress { margin: 6px 0; padding-left: 1.2em; } .job-failed { color: #b42318; } .dark .job-failed { color: #ff8a80; }
 #refresh-library { display: none; }
 /* a phone: every pixel of width for the answer; comparison tables in small type rather than a character per line */

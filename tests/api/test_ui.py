@@ -413,7 +413,9 @@ def test_the_administrator_uploads_and_deletes_documents_from_the_page(make_serv
     with _chinese_page(server, key=ADMIN_KEY) as page:
         page.get_by_role("tab", name="文档库").click()
         page.locator("#upload-zone").wait_for(timeout=10_000)
-        page.locator("#upload-input").set_input_files([str(first), str(second)])  # several files at once
+        with page.expect_file_chooser() as chooser:  # the page's own 选择文件, not the browser's English button
+            page.get_by_text("选择文件", exact=True).click()
+        chooser.value.set_files([str(first), str(second)])  # several files at once
         progress = page.locator("#upload-progress")
         progress.get_by_text("某县供热管理办法：完成").wait_for(timeout=120_000)
         assert "某县住宅建设办法：完成" in progress.inner_text()
