@@ -3,17 +3,26 @@
 Chroma is always handed our embedding function: a collection without one (or reopened without
 one) silently falls back to Chroma's default model, which it tries to download. We also pass
 vectors explicitly on add and query, so the function is a guard rather than the path taken.
+
+The collection is also read by people who query Chroma directly (README, "Chroma"): its metadata
+names the model that made the vectors (checked against the configured embedder on every open), and
+each vector carries its citation's fields (vectorstore/index.py).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
@@ -21,10 +30,12 @@ from chromadb.config import Settings as ChromaSettings
 
 from ingest.models import Chunk
 from vectorstore.embedders import Embedder
-from vectorstore.errors import IndexUnavailableError, converted, index_damaged, server_unavailable, write_failed
+from vectorstore.errors import IndexUnavailableError, converted, embedder_mismatch, index_damaged, server_unavailable, write_failed
 
 logger = logging.getLogger(__name__)
 COLLECTION = "policy-clauses"
+_HEARTBEAT_TIMEOUT_S = 1.0  # a reachable server answers in milliseconds; /readyz must not hang on a dead one
+_WATCH_INTERVAL_S = 1.5  # /readyz may be polled every second by each load balancer: one heartbeat serves them all
 
 
 class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -65,13 +76,15 @@ class ChromaStore:
                  where: str, server_url: str = "") -> None:
         self._where, self._server_url, self._writing = where, server_url, create
         self._count: int | None = None
-        function = ChromaEmbeddingFunction(embedder)
+        function, model = ChromaEmbeddingFunction(embedder), _model_metadata(embedder)
         with converted(self._failure):
             self._client = connect()
-            # Opening never creates: a missing collection is a damaged index, not an empty one.
-            self._collection = (self._client.create_collection(name, embedding_function=function,
-                                                               configuration={"hnsw": {"space": "cosine"}})
-                                if create else self._client.get_collection(name, embedding_function=function))
+            if create:
+                self._collection = self._client.create_collection(name, embedding_function=function, metadata=model,
+                                                                  configuration={"hnsw": {"space": "cosine"}})
+            else:  # opening never creates: a missing collection is a damaged index, not an empty one
+                self._collection = self._client.get_collection(name, embedding_function=function)
+                _check_model(self._collection.metadata or {}, model)
 
     @classmethod
     def local(cls, folder: Path, embedder: Embedder, create: bool = False) -> ChromaStore:
@@ -122,18 +135,55 @@ class ChromaStore:
         return write_failed(error) if self._writing else index_damaged(self._where, error)
 
 
-def server_heartbeat(server_url: str) -> None:
-    """Raises if the Chroma server does not answer."""
-    _server_client(server_url).heartbeat()
+def _model_metadata(embedder: Embedder) -> dict[str, str | int]:
+    """The collection's record of the model that made its vectors: what a direct Chroma user must embed
+    queries with (README), and what every open checks the configured embedder against."""
+    # e5 models are trained with these prefixes, and our embedders add them when the model's name says e5
+    # (vectorstore/embedders.py); whoever embeds a query by other means must add the query one too.
+    e5 = "e5" in embedder.name.lower()
+    return {"embedding_model": embedder.name, "embedding_dimension": _dimension(embedder),
+            "query_prefix": "query: " if e5 else "", "passage_prefix": "passage: " if e5 else ""}
+
+
+@functools.cache  # one embedding per embedder and process: a server opens a build on every ingest
+def _dimension(embedder: Embedder) -> int:
+    return len(embedder.embed_query("政策"))
+
+
+def _check_model(recorded: Mapping[str, Any], model: dict[str, str | int]) -> None:
+    """Refuse to search vectors of another model: its neighbours would be wrong, and nothing would say so."""
+    keys = ("embedding_model", "embedding_dimension")
+    if any(recorded.get(key) != model[key] for key in keys):
+        raise embedder_mismatch(str(recorded.get("embedding_model", "（未记录）")), recorded.get("embedding_dimension", "?"),
+                                str(model["embedding_model"]), int(model["embedding_dimension"]))
 
 
 def unreachable(server_url: str) -> bool:
-    """Whether the Chroma server fails to answer a heartbeat."""
+    """Whether the Chroma server fails to answer a heartbeat within a second (Chroma's own client waits forever)."""
+    host, port, ssl = _address(server_url)
     try:
-        server_heartbeat(server_url)
+        httpx.get(f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat",
+                  timeout=_HEARTBEAT_TIMEOUT_S).raise_for_status()
     except Exception:  # any failure to reach it means the same to the user
         return True
     return False
+
+
+class ServerWatch:
+    """Whether a Chroma server answers, from at most one heartbeat per `interval_s` however often it is asked:
+    /readyz stays cheap to poll, and turns ready again by itself once the server is back."""
+
+    def __init__(self, server_url: str, interval_s: float = _WATCH_INTERVAL_S) -> None:
+        self.server_url, self._interval_s = server_url, interval_s
+        self._lock = threading.Lock()
+        self._checked_at, self._reachable = -math.inf, False
+
+    def reachable(self) -> bool:
+        with self._lock:  # callers arriving meanwhile wait for the heartbeat in flight instead of sending their own
+            if time.monotonic() - self._checked_at >= self._interval_s:
+                self._reachable = not unreachable(self.server_url)
+                self._checked_at = time.monotonic()
+            return self._reachable
 
 
 def collection_name(build_name: str) -> str:
@@ -151,6 +201,12 @@ def drop_server_collection(build_name: str, server_url: str) -> None:
 
 
 def _server_client(server_url: str) -> ClientAPI:
+    host, port, ssl = _address(server_url)
+    return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def _address(server_url: str) -> tuple[str, int, bool]:
+    """Host, port and whether to use TLS, with Chroma's defaults (port 8000)."""
     url = urlsplit(server_url)
-    return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or (443 if url.scheme == "https" else 8000),
-                               ssl=url.scheme == "https", settings=ChromaSettings(anonymized_telemetry=False))
+    ssl = url.scheme == "https"
+    return url.hostname or "127.0.0.1", url.port or (443 if ssl else 8000), ssl

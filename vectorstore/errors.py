@@ -34,6 +34,14 @@ def index_damaged(where: Path | str, cause: BaseException | str) -> IndexDamaged
     return IndexDamagedError(f"索引已损坏（{reason}）：{where}。{REBUILD}")
 
 
+def embedder_mismatch(recorded: str, recorded_dimension: int | str, configured: str, dimension: int) -> IndexDamagedError:
+    """The vectors were made by another model (or one of another size) than the configured one: its query vectors
+    would find the wrong neighbours, or none."""
+    return IndexDamagedError(f"索引的向量由嵌入模型 {recorded}（{recorded_dimension} 维）生成，而当前配置的是 {configured}"
+                             f"（{dimension} 维），用它查询会找错条款。请把 POLICY_EMBEDDING_MODEL 改回建索引时的模型，"
+                             "或运行 `policy-assistant ingest --rebuild` 用当前模型重建索引（语料不受影响）。")
+
+
 def write_failed(error: BaseException) -> IndexWriteError:
     reason = getattr(error, "strerror", None) or (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
     return IndexWriteError(f"写入索引失败（{reason}），可能是磁盘已满或没有写权限；原有索引未改动。"

@@ -12,7 +12,8 @@ the embedding cache, so unchanged clauses are never embedded again.
 
 Chroma answers searches over the whole corpus (HNSW, sub-linear); a search restricted to a few
 named documents is exact, over just their rows of vectors.npy (Chroma's filtered queries cost
-~30 ms each at 40 000 chunks, however few documents they allow).
+~30 ms each at 40 000 chunks, however few documents they allow). Each Chroma vector carries its
+citation's fields, for people who query the collection directly and filter with `where` (README).
 
 Storage faults end in an `IndexUnavailableError` whose subclass names the cause and whose Chinese
 message names the fix: no index yet, a damaged build, a failed write, an unreachable Chroma server.
@@ -62,6 +63,11 @@ __all__ = ["BuildReport", "IndexDamagedError", "IndexNotFoundError", "IndexUnava
 logger = logging.getLogger(__name__)
 _POINTER = "CURRENT"
 _BUILDS = "builds"
+# What a build stores, by version (build.json "format"; builds without one are version 1). Raise it whenever
+# that changes: an older build is then rebuilt by the next ingest or server start (its vectors come from the
+# embedding cache, so that is cheap) and refused by everything else, never half-used.
+# 2: every Chroma vector carries its citation's fields; the collection names the embedding model.
+_FORMAT = 2
 
 
 @dataclass
@@ -191,8 +197,8 @@ class PolicyIndex:
         # A damaged build fails in many ways: JSON, bm25s, numpy, SQLite, Chroma's Rust panics, the network.
         with converted(lambda error: _unusable(build, chroma_url, error)):
             info = json.loads((build / "build.json").read_text(encoding="utf-8"))
-            if info["embedder"] != embedder.name:
-                raise IndexDamagedError(f"索引由嵌入模型 {info['embedder']} 建立，与当前配置的 {embedder.name} 不符。"
+            if info.get("format", 1) != _FORMAT:
+                raise IndexDamagedError(f"索引由旧版本的政策通建立（格式 {info.get('format', 1)}，当前为 {_FORMAT}）：{build}。"
                                         + REBUILD)
             if info.get("chroma_server", False) != bool(chroma_url):
                 where = "Chroma 服务器" if chroma_url else "索引目录"
@@ -265,8 +271,8 @@ def _same_content(build: Path, chunks: list[Chunk], embedder: Embedder, chroma_u
         info = json.loads((build / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if not (info.get("embedder") == embedder.name and info.get("chroma_server", False) == bool(chroma_url)
-            and info.get("chunk_ids") == [c.chunk_id for c in chunks]):
+    if not (info.get("format") == _FORMAT and info.get("embedder") == embedder.name
+            and info.get("chroma_server", False) == bool(chroma_url) and info.get("chunk_ids") == [c.chunk_id for c in chunks]):
         return False
     try:
         PolicyIndex.load(build, embedder, chroma_url).close()
@@ -300,19 +306,31 @@ def _write_build(folder: Path, name: str, documents: list[Document], chunks: lis
             out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
     KeywordIndex.build(tokenized).save(folder / "keyword")
     np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
-    meta_by_doc = {d.doc_id: d.meta for d in documents}
     store = _vector_store(folder, name, embedder, chroma_url, create=True)  # Chroma's failures: IndexWriteError
     try:
-        store.add(chunks, vectors, [{"doc_id": c.doc_id, "path": c.path, "part": c.part, "secondary": c.secondary,
-                                     "region": meta_by_doc[c.doc_id].region, "level": meta_by_doc[c.doc_id].level}
-                                    for c in chunks])
+        store.add(chunks, vectors, _chunk_metadata(chunks, documents))
     finally:
         store.close()
     # build.json last: its presence marks a complete build
-    info = {"embedder": embedder.name, "chroma_server": bool(chroma_url), "documents": len(documents), "chunks": len(chunks),
-            "chunk_ids": [c.chunk_id for c in chunks], "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    info = {"format": _FORMAT, "embedder": embedder.name, "chroma_server": bool(chroma_url), "documents": len(documents),
+            "chunks": len(chunks), "chunk_ids": [c.chunk_id for c in chunks], "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     (folder / "build.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     _fsync_tree(folder)
+
+
+def _chunk_metadata(chunks: list[Chunk], documents: list[Document]) -> list[dict[str, str | int | bool]]:
+    """What Chroma stores with each vector: the fields of its citation, for a direct Chroma user to read and
+    filter on (`where`). Chroma refuses None, so a field a document does not give is ""."""
+    by_id = {d.doc_id: d for d in documents}
+    rows: list[dict[str, str | int | bool]] = []
+    for chunk in chunks:
+        document = by_id[chunk.doc_id]
+        meta, clause = document.meta, document.clause(chunk.path)
+        fields = {"doc_id": chunk.doc_id, "source_file": meta.source_file, "title": meta.title, "doc_number": meta.doc_number,
+                  "issuer": meta.issuer, "date": meta.date, "clause": chunk.path, "heading": clause.heading if clause else "",
+                  "region": meta.region, "level": meta.level, "part": chunk.part, "secondary": chunk.secondary}
+        rows.append({key: "" if value is None else value for key, value in fields.items()})
+    return rows
 
 
 def _switch_pointer(index_dir: Path, name: str) -> None:

@@ -30,13 +30,15 @@ from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.metadata import load_manifest
 from ingest.models import Document, DocumentMeta, SkippedFile
 from ingest.pipeline import ParseResult, discover, make_doc_id, parse_file, parse_paths
+from vectorstore.chroma_store import ServerWatch
 from vectorstore.embedders import Embedder, make_embedder
-from vectorstore.errors import IndexDamagedError, IndexUnavailableError, VectorServerUnavailableError
+from vectorstore.errors import IndexDamagedError, IndexUnavailableError, IndexWriteError, VectorServerUnavailableError, server_unavailable
 from vectorstore.index import BuildReport, build_index, current_build
 
 logger = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z_\-.\u4e00-\u9fff（）()]+")
 _MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a CJK character takes 3
+_NOT_READY = "索引尚未就绪，请稍后再试。"
 Progress = Callable[[int, int], None]
 
 
@@ -69,6 +71,7 @@ class CorpusService:
         self._load_lock = threading.Lock()
         self.refused: list[SkippedFile] = []  # corpus files that could not be indexed, with the reason
         self.jobs = JobQueue(settings.data_dir / "jobs", self._run_job)
+        self._vector_server = ServerWatch(settings.chroma_url) if settings.chroma_url else None
 
     @property
     def embedder(self) -> Embedder:
@@ -80,10 +83,19 @@ class CorpusService:
     def ready(self) -> bool:
         return self._assistant is not None
 
+    def unready_reason(self) -> str:
+        """Why questions cannot be answered now, in Chinese ("" when they can): the index is not loaded yet, or the
+        Chroma server does not answer. Cheap enough for a health check polled every second."""
+        if self._assistant is None:
+            return _NOT_READY
+        if self._vector_server is not None and not self._vector_server.reachable():
+            return str(server_unavailable(self._vector_server.server_url))
+        return ""
+
     @property
     def assistant(self) -> PolicyAssistant:
         if self._assistant is None:
-            raise CorpusError("索引尚未就绪，请稍后再试。", "not_ready")
+            raise CorpusError(_NOT_READY, "not_ready")
         self._follow_live_build()
         return self._assistant
 
@@ -205,7 +217,7 @@ class CorpusService:
             self._finish(job, "failed", str(error), error.code)
         except Exception as error:  # storage faults and the like: reported, the corpus stays as it was
             logger.exception("文档任务 %s 失败", job.id)
-            self._finish(job, "failed", _failure_message(error), "internal_error")
+            self._finish(job, "failed", _failure_message(error), _failure_code(error))
         finally:
             shutil.rmtree(self._upload_path(job).parent, ignore_errors=True)
 
@@ -301,16 +313,25 @@ class CorpusService:
     def _load_live(self) -> None:
         """Answer from the live build. One load at a time: two Chroma clients opening one folder at once fail."""
         with self._load_lock:
-            self._assistant = PolicyAssistant(open_index(self.settings, self.embedder), self.settings)
+            self._assistant = self._open_live()
+
+    def _open_live(self) -> PolicyAssistant:
+        return PolicyAssistant(open_index(self.settings, self.embedder), self.settings)
 
     def _follow_live_build(self) -> None:
         """Switch to a build another process made live: an `ingest` run beside the server, or an
-        upload through another worker. Costs one small file read per request."""
+        upload through another worker. Costs one small file read per request.
+
+        A request that finds a newer live build waits for it to load (a second or two), even while another
+        request or this process's own upload is loading it: once a write is acknowledged, every worker
+        answers from the new build, never from the one it replaced."""
         live = current_build(self.settings.index_path)
-        if live is None or live in (self._assistant.index.build, self._unloadable) or self._load_lock.locked():
-            return  # a load under way (an upload's own): requests keep the old index meanwhile, never wait
+        if live is None or live in (self._assistant.index.build, self._unloadable):
+            return
         try:
-            self._load_live()
+            with self._load_lock:
+                if live not in (self._assistant.index.build, self._unloadable):  # not loaded while we waited
+                    self._assistant = self._open_live()
         except VectorServerUnavailableError:
             logger.warning("Chroma 服务器暂时不可用，继续使用 %s", self._assistant.index.build)
         except IndexUnavailableError:
@@ -353,6 +374,13 @@ def _cancellable(on_progress: Progress | None, cancelled: Callable[[], None]) ->
             on_progress(done, total)
 
     return progress
+
+
+def _failure_code(error: Exception) -> str:
+    """A failed job's code: the vector server down (503, retry later) and a failed write (507) are not our bug."""
+    if isinstance(error, VectorServerUnavailableError):
+        return "vector_server_unavailable"
+    return "write_failed" if isinstance(error, IndexWriteError | OSError) else "internal_error"
 
 
 def _failure_message(error: Exception) -> str:

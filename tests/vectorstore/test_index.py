@@ -7,7 +7,6 @@ that mean something runs on the real one.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +14,9 @@ import pytest
 
 from ingest.models import Document
 from tests.conftest import CHUNK_TOKENS
-from tests.vectorstore.hash_embedder import HashEmbedder, OtherHashEmbedder
+from tests.vectorstore.hash_embedder import HashEmbedder
 from vectorstore.embedders import Embedder, SentenceTransformerEmbedder
-from vectorstore.index import IndexDamagedError, IndexNotFoundError, PolicyIndex, build_index, current_build
+from vectorstore.index import IndexNotFoundError, PolicyIndex, build_index, current_build
 
 
 def _chunk_paths(index: PolicyIndex, positions: list[int]) -> list[tuple[str, str]]:
@@ -125,11 +124,6 @@ def test_failed_ingest_leaves_the_previous_index_serving(hash_index_copy: Path, 
     assert [c.chunk_id for c in index.chunks] == [c.chunk_id for c in hash_corpus_index.chunks]  # the old build, whole
     best = index.chunks[int(np.argmax(index.keyword_scores("县城新建住宅最高不超过18层")))]
     assert "县城新建住宅以6层为主，最高不超过18层" in best.text  # and it answers
-
-
-def test_index_of_another_embedder_is_refused(hash_corpus_index_dir: Path) -> None:
-    with pytest.raises(IndexDamagedError, match=f"{re.escape(HashEmbedder.name)}.*{re.escape(OtherHashEmbedder.name)}.*ingest --rebuild"):
-        PolicyIndex.open(hash_corpus_index_dir, OtherHashEmbedder())
 
 
 def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
