@@ -118,6 +118,11 @@ class PolicyAssistant:
         """The chunks the answer is researched from, best first (what retrieval metrics measure)."""
         return self.selector.retrieve(self.analyser.analyse(_checked(question), history), k=k)
 
+    def search(self, question: str, documents: Collection[str] | None = None) -> list[Hit]:
+        """Every chunk the hybrid search ranks for `question` as written, best first, only from `documents` when
+        given; question and documents checked as `ask` checks them. For callers that pick from the ranking (LangChain)."""
+        return self.retriever.search(_checked(question), len(self.index.chunks), doc_ids=self._scope(documents, (), ()))
+
     def _scope(self, documents: Collection[str] | None, regions: Collection[str], levels: Collection[str]) -> set[str] | None:
         """The doc ids the caller's filters allow (None: all); an unknown id or an empty selection is an error."""
         unknown = [d for d in documents or () if d not in self.documents]
@@ -164,7 +169,10 @@ class PolicyAssistant:
 
 
 # Control and invisible characters, and lone surrogates (valid JSON escapes, but not encodable text).
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+_INVISIBLE = r"\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[{_INVISIBLE}]")
+# What API schemas promise of a question: one printable character at least, once the above is removed.
+QUESTION_PATTERN = rf"[^\s{_INVISIBLE}]"
 
 
 def _clean_history(history: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -188,11 +196,12 @@ def _cited_clause(citation: Any) -> dict[str, Any] | None:
 
 
 def _checked(question: str) -> str:
-    question = _UNPRINTABLE.sub("", question).strip() if isinstance(question, str) else ""
+    question = question if isinstance(question, str) else ""
+    if len(question) > MAX_QUESTION_CHARS:  # counted as sent, as the API schemas state the limit
+        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。", "question_too_long")
+    question = _UNPRINTABLE.sub("", question).strip()
     if not question:
         raise QuestionError("问题不能为空。", "empty_question")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。", "question_too_long")
     return question
 
 

@@ -78,6 +78,8 @@ mark { background: #ffe58f; color: #1f2328; padding: 0 2px; }
 def mount_ui(app: FastAPI, corpus: CorpusService, feedback: FeedbackLog, role_of: RoleOf) -> None:
     theme = gr.themes.Base(font=_FONTS, font_mono=["monospace"])
     ui = build_ui(corpus, feedback, role_of).queue(max_size=_MAX_QUEUED, default_concurrency_limit=_CONCURRENT_ANSWERS)
+    for event in ui.fns.values():  # the page's own wiring, not an API (that is /api and /v1): unlisted, and closed to Gradio's clients
+        event.api_visibility = "private"
     # Gradio copies any file path named in a component's value into its public cache unless the app
     # "has launched" (mounting never sets that) and the path is allowed: the page serves no files at all.
     # run_history off: Gradio would keep every question and answer in the browser's localStorage (a shared office PC)

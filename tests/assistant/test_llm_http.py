@@ -84,8 +84,9 @@ def test_v1_stream_of_an_accepted_reply_is_the_reply_and_its_sources(served: Ser
 def test_v1_bad_content_parts_are_a_clear_4xx(served: Server, content: Any) -> None:
     body = {"model": "policy-assistant", "messages": [{"role": "user", "content": content}]}
     response = httpx.post(f"{served.url}/v1/chat/completions", json=body, timeout=60)
-    assert response.status_code == 422, response.text[:300]
-    assert response.json() == {"code": "invalid_request", "message": "请求格式不正确：messages.0.content"}
+    assert response.status_code == 400, response.text[:300]  # OpenAI's status and error shape
+    assert response.json() == {"error": {"message": "请求格式不正确：messages[0].content", "type": "invalid_request_error",
+                                         "param": "messages[0].content", "code": "invalid_request"}}
 
 
 def test_v1_image_parts_are_refused_in_chinese(served: Server) -> None:
@@ -93,7 +94,8 @@ def test_v1_image_parts_are_refused_in_chinese(served: Server) -> None:
     response = httpx.post(f"{served.url}/v1/chat/completions", timeout=60,
                           json={"model": "policy-assistant", "messages": [{"role": "user", "content": content}]})
     assert response.status_code == 400
-    assert response.json()["code"] == "unsupported_content" and "暂不支持图片等非文字内容" in response.json()["message"]
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("unsupported_content", "messages") and "暂不支持图片等非文字内容" in error["message"]
 
 
 def test_v1_text_parts_still_work(served: Server) -> None:

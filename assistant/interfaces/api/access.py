@@ -4,7 +4,7 @@ Each request passes, in this order and before the application reads a byte of it
 CORS (only configured origins) → who is asking (a bearer key, or the page's signed session cookie)
 → may they (public, reader or admin path) → rate limit (by key, else by client address) → body size,
 counted in bytes as it arrives (chunked bodies too). Refusals are JSON {code, message} in Chinese
-and go to the audit log.
+(OpenAI's error shape under /v1, see errors.py) and go to the audit log.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from assistant.interfaces.api.audit import AuditLog
+from assistant.interfaces.api.errors import error_body
 from assistant.settings import Settings
 
 Scope = MutableMapping[str, Any]
@@ -37,7 +38,7 @@ SESSION_SECONDS = 12 * 3600
 _PUBLIC = ("/healthz", "/readyz", "/login", "/logout", "/docs", "/redoc", "/openapi.json", "/static-offline-docs/")
 # Reads that are POSTs; every other write under /api/ needs the admin key, so a new write route is closed by default.
 _READER_POSTS = ("/api/ask", "/api/ask/stream", "/v1/chat/completions")
-_ADMIN_READS = ("/api/jobs", "/api/corpus", "/api/feedback")
+_ADMIN_READS = ("/api/jobs", "/api/corpus", "/api/feedback", "/api/audit")
 # Gradio routes that would serve or store files: the page needs neither (uploads go through /api/documents).
 _CLOSED = ("/gradio_api/upload", "/gradio_api/file=", "/gradio_api/proxy=", "/gradio_api/stream/", "/gradio_api/mcp")
 # Requests that make the server work; page assets and the page's event stream are not counted.
@@ -64,6 +65,11 @@ def required_role(method: str, path: str) -> Role:
             (method not in ("GET", "HEAD", "OPTIONS") and path not in _READER_POSTS) or path.startswith(_ADMIN_READS)):
         return "admin"
     return "reader"
+
+
+def counted(path: str) -> bool:
+    """Whether requests to `path` count against the rate limit."""
+    return path.startswith(_COUNTED)
 
 
 class Keys:
@@ -188,17 +194,19 @@ class AccessMiddleware:
             raise Refusal(404, "not_found", "没有这个接口或资源。")
         identity = self.keys.identify(request.bearer) or self.sessions.read(request.cookie(SESSION_COOKIE))
         role = required_role(request.method, request.path)
-        if role == "admin" and not self.keys.admin:
-            raise Refusal(403, "writes_disabled", "未配置管理员密钥（POLICY_ADMIN_KEY），不允许上传或删除文档。")
+        writes_disabled = "未配置管理员密钥（POLICY_ADMIN_KEY），不允许上传或删除文档。"
         needs_key = role == "admin" or (role == "reader" and not self.keys.reads_open)
-        if needs_key and identity is None:
+        if needs_key and identity is None:  # 401 when no valid key came (HTTP's rule), 403 when the key may not
             if request.wants_page:
                 raise Refusal(303, "sign_in", "请先登录。", {"Location": "/login"})
             wrong = "错误的密钥。" if request.bearer else "缺少密钥（Authorization: Bearer …）。"
-            raise Refusal(401, "unauthorized", wrong, {"WWW-Authenticate": "Bearer"})
+            raise Refusal(401, "unauthorized", wrong + (writes_disabled if role == "admin" and not self.keys.admin else ""),
+                          {"WWW-Authenticate": "Bearer"})
+        if role == "admin" and not self.keys.admin:
+            raise Refusal(403, "writes_disabled", writes_disabled)
         if role == "admin" and identity is not None and identity.role != "admin":
             raise Refusal(403, "forbidden", "只读密钥不能上传或删除文档。")
-        if request.path.startswith(_COUNTED):
+        if counted(request.path):
             wait = self.limiter.wait_seconds(identity.key_id if identity else f"ip:{request.client}")
             if wait:
                 raise Refusal(429, "rate_limited", f"请求过于频繁，请 {wait} 秒后再试。", {"Retry-After": str(wait)})
@@ -231,7 +239,7 @@ class AccessMiddleware:
         if refusal.status != 303:
             self.audit.record("refused", client=request.client, key_id=self._key_id(request), method=request.method,
                               path=request.path[:200], status=refusal.status, code=refusal.code)
-        body = json.dumps({"code": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
+        body = json.dumps(error_body(refusal.status, refusal.code, refusal.message, request.path), ensure_ascii=False).encode()
         headers = {"content-type": "application/json", **refusal.headers, **_cors_headers(cross_origin)}
         await _respond(send, refusal.status, body, headers)
 

@@ -6,34 +6,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
-from starlette.routing import Match
 
 from assistant.application.corpus_service import CorpusService
 from assistant.application.feedback import FeedbackLog
-from assistant.interfaces.api import errors, openai_compat, routes, session
+from assistant.interfaces.api import errors, fallback, openai_compat, openapi, routes, session
 from assistant.interfaces.api.access import SESSION_COOKIE, AccessMiddleware, Sessions
 from assistant.interfaces.api.audit import AuditLog
 from assistant.settings import Settings
-
-_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
 
 
 def create_app(settings: Settings, corpus: CorpusService, with_ui: bool = True) -> FastAPI:
     """The whole service; `library` must be opened (or opening) by the caller."""
     app = FastAPIOffline(title="政策通 API", version="1.0",
-                         description="政策文件问答：每个回答都给出文件、文号、条款和原文。错误统一为 {code, message}。")
+                         description="政策文件问答：每个回答都给出文件、文号、条款和原文。错误为 {code, message}"
+                                     "（/v1 下为 OpenAI 的 {error: {message, type, param, code}}）。")
     sessions = Sessions()
     app.state.settings, app.state.corpus, app.state.sessions = settings, corpus, sessions
     app.state.audit = AuditLog(settings.audit_log_path)
     app.state.feedback = FeedbackLog(settings.feedback_path)
     errors.install(app)
-    app.include_router(routes.router)
-    app.include_router(openai_compat.router)
-    app.include_router(session.router)
-    _answer_unknown_api_paths(app)
+    for router in (routes.router, openai_compat.router, session.router):
+        app.include_router(router)
+    api_routes = [route for route in (*routes.router.routes, *openai_compat.router.routes) if isinstance(route, APIRoute)]
+    fallback.answer_unknown_paths(app, api_routes)
+    openapi.install(app, settings, api_routes)
     if with_ui:
         from assistant.interfaces.ui import mount_ui
 
@@ -46,20 +45,6 @@ def _page_role(sessions: Sessions, cookies: Mapping[str, str]) -> Literal["admin
     """Who the page's visitor signed in as (the page shows the administrator's controls only to them)."""
     who = sessions.read(cookies.get(SESSION_COOKIE, ""))
     return who.role if who else ""
-
-
-def _answer_unknown_api_paths(app: FastAPI) -> None:
-    """Unknown paths and wrong methods under /api and /v1 get our JSON errors, not the UI's."""
-    known = list(app.router.routes)
-
-    @app.api_route("/api/{rest:path}", methods=_ALL_METHODS, include_in_schema=False)
-    @app.api_route("/v1/{rest:path}", methods=_ALL_METHODS, include_in_schema=False)
-    def unknown(request: Request) -> JSONResponse:
-        allowed = [method for method in _ALL_METHODS
-                   if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in known)]
-        if allowed:
-            return errors.error_response(405, "method_not_allowed", "不支持该请求方法。", {"Allow": ", ".join(allowed)})
-        return errors.error_response(404, "not_found", "没有这个接口或资源。")
 
 
 def create_worker_app() -> FastAPI:

@@ -17,15 +17,21 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.answer import Answer, Mode
+from assistant.application.assistant_service import MAX_QUESTION_CHARS, QUESTION_PATTERN
 from assistant.application.corpus_service import CorpusError, CorpusService
 from assistant.application.indicator_table import IndicatorRow, export, indicator_rows
 from assistant.application.jobs import Job
 from assistant.interfaces.api.audit import AuditLog
 from assistant.interfaces.api.deps import Admin, AuditDep, CorpusDep, FeedbackDep, Reader, identity
 from assistant.interfaces.api.errors import CORPUS_STATUS, ApiError
+from assistant.interfaces.api.openapi import refusals
 from ingest.models import Document
+from ingest.places import LEVEL_ALIASES
 
 router = APIRouter()
+# With wait=true an upload or delete answers once its job has ended: 200 done, or the failure's own status.
+_JOB_ENDS: dict[int | str, dict[str, Any]] = {200: {"description": "wait=true：任务已完成（任务状态）"},
+                                              **refusals(400, 409, 413, 500, 503, 507)}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -45,13 +51,19 @@ class Message(BaseModel):
     understood_as: str = Field("", max_length=2000, description="assistant turns: the answer's understood_as")
 
 
+# Document levels by any name the filter understands (ingest/places.py).
+Level = Literal[tuple(dict.fromkeys([*LEVEL_ALIASES.values(), *LEVEL_ALIASES]))]  # type: ignore[valid-type]
+
+
 class AskRequest(BaseModel):
-    question: str = Field(description="问题，如“县城新建住宅最高几层”")
+    # The limits are checked by the assistant (its own Chinese messages, 400); the schema states them for clients.
+    question: str = Field(description=f"问题，如“县城新建住宅最高几层”（不超过 {MAX_QUESTION_CHARS} 字）",
+                          json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": QUESTION_PATTERN})
     mode: Mode | None = Field(None, description="回答方式，默认取服务配置")
     history: list[Message] = Field(default_factory=list, max_length=40, description="此前的对话，用于追问")
     documents: list[str] | None = Field(None, description="只在这些文档中查找（doc_id）")
     regions: list[str] = Field(default_factory=list, description="只在这些地区的文档中查找，如 赤峰市；省或自治区包括其下各市县的文档")
-    levels: list[str] = Field(default_factory=list, description="只在这些层级的文档中查找：国家、部委、省、市、区县（也认 自治区、盟市、旗县）")
+    levels: list[Level] = Field(default_factory=list, description="只在这些层级的文档中查找：国家、部委、省、市、区县（也认 自治区、盟市、旗县）")
 
 
 def ask_events(corpus: CorpusDep, request: AskRequest) -> Iterator[str | Answer]:
@@ -62,14 +74,14 @@ def ask_events(corpus: CorpusDep, request: AskRequest) -> Iterator[str | Answer]
     return chain([next(events)], events)
 
 
-@router.post("/api/ask", response_model=Answer, dependencies=[Reader], tags=["问答"])
+@router.post("/api/ask", response_model=Answer, dependencies=[Reader], tags=["问答"], responses=refusals(400, 404))
 def ask(request: AskRequest, corpus: CorpusDep) -> Answer:
     """回答一个问题：答案（Markdown，含 [n] 标注）、是否有答案、引用（文件、文号、条款、原文）、回答方式、用时。"""
     return next(event for event in ask_events(corpus, request) if isinstance(event, Answer))
 
 
 @router.post("/api/ask/stream", dependencies=[Reader], tags=["问答"],
-             responses={200: {"content": {"text/event-stream": {}}, "description": "token…, citations, done"}})
+             responses={200: {"content": {"text/event-stream": {}}, "description": "token…, citations, done"}, **refusals(400, 404)})
 def ask_stream(request: AskRequest, corpus: CorpusDep) -> StreamingResponse:
     """同 /api/ask，以 Server-Sent Events 流式返回：若干 token 事件（文本片段），然后 citations 事件，最后 done 事件
     （完整 Answer；若大模型回答未通过核验，done 中是原文摘录回答，客户端应以它替换已显示的文本）。"""
@@ -92,7 +104,7 @@ def list_documents(corpus: CorpusDep) -> list[dict[str, Any]]:
     return [{**d.meta.to_dict(), "clauses": len(d.clauses)} for d in corpus.assistant.index.documents.values()]
 
 
-@router.get("/api/documents/{doc_id}", dependencies=[Reader], tags=["文档"])
+@router.get("/api/documents/{doc_id}", dependencies=[Reader], tags=["文档"], responses=refusals(404))
 def get_document(doc_id: str, corpus: CorpusDep) -> dict[str, Any]:
     """一份文档的元数据和条款树（每个条款的路径、标题、上级条款、层级、责任单位）。"""
     document = _document(corpus, doc_id)
@@ -100,7 +112,7 @@ def get_document(doc_id: str, corpus: CorpusDep) -> dict[str, Any]:
     return {**document.meta.to_dict(), "clauses": clauses}
 
 
-@router.get("/api/documents/{doc_id}/clauses/{path:path}", dependencies=[Reader], tags=["文档"])
+@router.get("/api/documents/{doc_id}/clauses/{path:path}", dependencies=[Reader], tags=["文档"], responses=refusals(404))
 def get_clause(doc_id: str, path: str, corpus: CorpusDep) -> dict[str, Any]:
     """打开一个条款：全文及其在规范化文档中的位置。"""
     document = _document(corpus, doc_id)
@@ -111,7 +123,7 @@ def get_clause(doc_id: str, path: str, corpus: CorpusDep) -> dict[str, Any]:
 
 
 @router.get("/api/indicators", dependencies=[Reader], tags=["指标库"], response_model=list[IndicatorRow],
-            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "JSON 行，或 format=csv/xlsx 时的文件"}})
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "JSON 行，或 format=csv/xlsx 时的文件"}, **refusals(404)})
 def list_indicators(corpus: CorpusDep, region: str = Query("", max_length=50, description="地区，包含即可，如 赤峰"),
                     year: str = Query("", pattern=r"^(\d{4})?$", description="目标年份，如 2025"),
                     indicator: str = Query("", max_length=50, description="指标名称，如 清洁取暖率（字序一致即可）"),
@@ -131,7 +143,7 @@ def list_indicators(corpus: CorpusDep, region: str = Query("", max_length=50, de
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''%E6%8C%87%E6%A0%87.{format}"})
 
 
-@router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202)
+@router.post("/api/documents", dependencies=[Admin], tags=["文档"], status_code=202, responses=_JOB_ENDS | refusals(400, 409, 413))
 async def upload_document(corpus: CorpusDep, audit: AuditDep, request: Request, file: UploadFile = File(...),  # noqa: B008
                           wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
     """上传文档（txt/docx/pdf/html，需管理员密钥），返回任务（202，`Location` 指向 /api/jobs/{id}）。
@@ -146,7 +158,7 @@ async def upload_document(corpus: CorpusDep, audit: AuditDep, request: Request, 
     return await _job_response(corpus, audit, request, job, wait)
 
 
-@router.delete("/api/documents/{doc_id}", dependencies=[Admin], tags=["文档"], status_code=202)
+@router.delete("/api/documents/{doc_id}", dependencies=[Admin], tags=["文档"], status_code=202, responses=_JOB_ENDS | refusals(404, 409))
 async def delete_document(doc_id: str, corpus: CorpusDep, audit: AuditDep, request: Request,
                           wait: bool = Query(False, description="等任务完成再返回（最终状态）")) -> JSONResponse:
     """删除文档（需管理员密钥），返回任务；新索引生效后文件才移入 data/removed/ 备查。"""
@@ -165,13 +177,13 @@ def list_jobs(corpus: CorpusDep) -> list[dict[str, Any]]:
     return [job.public() for job in corpus.jobs.list()]
 
 
-@router.get("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
+@router.get("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"], responses=refusals(404))
 def get_job(job_id: str, corpus: CorpusDep) -> dict[str, Any]:
     """任务状态：queued、parsing、indexing（done/total 为已向量化的片段数）、done、failed、cancelled。"""
     return _job(corpus, job_id).public()
 
 
-@router.delete("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"])
+@router.delete("/api/jobs/{job_id}", dependencies=[Admin], tags=["文档"], responses=refusals(404, 409))
 def cancel_job(job_id: str, corpus: CorpusDep, audit: AuditDep, request: Request) -> dict[str, Any]:
     """取消尚未完成的任务；文档库保持原样。已完成的任务不能取消（409）。"""
     job = corpus.jobs.request_cancel(_job(corpus, job_id).id)
@@ -187,7 +199,7 @@ def refused_files(corpus: CorpusDep) -> list[dict[str, str]]:
     return [{"file": Path(s.path).name, "reason": s.reason} for s in corpus.refused]
 
 
-@router.delete("/api/corpus/refused/{file_name}", dependencies=[Admin], tags=["文档"])
+@router.delete("/api/corpus/refused/{file_name}", dependencies=[Admin], tags=["文档"], responses=refusals(404))
 def delete_refused_file(file_name: str, corpus: CorpusDep, audit: AuditDep, request: Request) -> dict[str, Any]:
     """把未能加入索引的文件移入 data/removed/。"""
     corpus.remove_refused(file_name)
@@ -220,11 +232,20 @@ def healthz() -> dict[str, str | int]:
     return {"status": "ok", "worker": os.getpid()}
 
 
-@router.get("/readyz", tags=["运维"])
+class Readiness(BaseModel):
+    ready: bool
+    documents: int | None = Field(None, description="就绪时：文档数")
+    reason: str | None = Field(None, description="未就绪时：原因（中文）")
+
+
+@router.get("/readyz", tags=["运维"], response_model=None,
+            responses={200: {"model": Readiness}, 503: {"model": Readiness, "description": "未就绪：索引未加载，或 Chroma 服务器不可用"}})
 def readyz(corpus: CorpusDep) -> JSONResponse:
-    """索引已加载、可以回答问题。"""
-    if not corpus.ready:
-        return JSONResponse({"ready": False}, status_code=503)
+    """可以回答问题：索引已加载，且配置了 Chroma 服务器（POLICY_CHROMA_URL）时它可以连接。否则 503，reason 说明原因；
+    服务器恢复后自动恢复就绪。"""
+    reason = corpus.unready_reason()
+    if reason:
+        return JSONResponse({"ready": False, "reason": reason}, status_code=503)
     return JSONResponse({"ready": True, "documents": len(corpus.assistant.documents)})
 
 
