@@ -36,6 +36,9 @@ class Clause:
         return self.kind == "preamble"
 
 
+_CITATION_FIELDS = ("doc_id", "source_file", "title", "doc_number", "issuer", "date", "region", "level")
+
+
 @dataclass
 class DocumentMeta:
     """What a citation needs to say where a clause stands."""
@@ -59,6 +62,10 @@ class DocumentMeta:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "issuer": self.issuer}
 
+    def citation_fields(self) -> dict[str, str]:
+        """Where the document stands, as plain strings any store can keep (Chroma metadata, LangChain documents)."""
+        return {name: getattr(self, name) for name in _CITATION_FIELDS}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentMeta:
         known = {f.name for f in fields(cls)}
@@ -78,6 +85,11 @@ class Document:
 
     def clause(self, path: str) -> Clause | None:
         return next((c for c in self.clauses if c.path == path), None)
+
+    def clause_fields(self, path: str) -> dict[str, str]:
+        """Where the clause at `path` stands: the document's citation fields, the clause path and its heading."""
+        clause = self.clause(path)
+        return {**self.meta.citation_fields(), "clause": path, "heading": clause.heading if clause else ""}
 
     def heading_chain(self, clause: Clause) -> list[Clause]:
         """The clause and the sections above it, outermost first: [三, 三（一）, 三（一）2] for 三（一）2.

@@ -320,17 +320,9 @@ def _write_build(folder: Path, name: str, documents: list[Document], chunks: lis
 
 def _chunk_metadata(chunks: list[Chunk], documents: list[Document]) -> list[dict[str, str | int | bool]]:
     """What Chroma stores with each vector: the fields of its citation, for a direct Chroma user to read and
-    filter on (`where`). Chroma refuses None, so a field a document does not give is ""."""
+    filter on (`where`)."""
     by_id = {d.doc_id: d for d in documents}
-    rows: list[dict[str, str | int | bool]] = []
-    for chunk in chunks:
-        document = by_id[chunk.doc_id]
-        meta, clause = document.meta, document.clause(chunk.path)
-        fields = {"doc_id": chunk.doc_id, "source_file": meta.source_file, "title": meta.title, "doc_number": meta.doc_number,
-                  "issuer": meta.issuer, "date": meta.date, "clause": chunk.path, "heading": clause.heading if clause else "",
-                  "region": meta.region, "level": meta.level, "part": chunk.part, "secondary": chunk.secondary}
-        rows.append({key: "" if value is None else value for key, value in fields.items()})
-    return rows
+    return [{**by_id[c.doc_id].clause_fields(c.path), "part": c.part, "secondary": c.secondary} for c in chunks]
 
 
 def _switch_pointer(index_dir: Path, name: str) -> None:

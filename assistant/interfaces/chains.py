@@ -18,10 +18,6 @@ from assistant.answer import Answer, Mode
 from assistant.answering.retrieval import Hit
 from assistant.application.assistant_service import PolicyAssistant
 
-# What a Document's metadata takes from its document's DocumentMeta: plain strings, storable in any vector store
-# (`issuer` is the issuers joined; the list itself is left out).
-DOCUMENT_FIELDS = ("doc_id", "source_file", "title", "doc_number", "issuer", "date", "region", "level")
-
 Question = str | dict[str, Any]
 
 
@@ -60,10 +56,8 @@ class PolicyRetriever(BaseRetriever):
     def _document(self, id_: str, hit: Hit) -> LCDocument:
         document = self.assistant.index.documents[hit.chunk.doc_id]
         clause = document.clause(hit.chunk.path)
-        meta = document.meta.to_dict()
-        return LCDocument(id=id_, page_content=clause.text if clause else hit.chunk.text, metadata={
-            **{name: meta[name] for name in DOCUMENT_FIELDS},
-            "clause": hit.chunk.path, "heading": clause.heading if clause else "", "score": hit.score})
+        return LCDocument(id=id_, page_content=clause.text if clause else hit.chunk.text,
+                          metadata={**document.clause_fields(hit.chunk.path), "score": hit.score})
 
 
 def _clause_id(hit: Hit) -> str:
