@@ -87,9 +87,15 @@ def _describe(document: dict[str, Any], api_routes: list[APIRoute], settings: Se
                 operation["responses"].setdefault(str(status), {"description": _WHY[status]})
             error = {"application/json": {"schema": {"$ref": f"#/components/schemas/{_error_schema(route.path)}"}}}
             for status, response in operation["responses"].items():
-                if int(status) >= 400 and not (route.path == "/readyz" and status == "503"):
+                if int(status) >= 400 and _bodiless_or_fastapis(response):
                     response["content"] = error
                     response["description"] = _WHY.get(int(status), response["description"])
+
+
+def _bodiless_or_fastapis(response: dict[str, Any]) -> bool:
+    """Whether an error response still lacks our error body: none declared, or FastAPI's own validation body.
+    A route that declares another body for an error (/readyz's 503 Readiness) keeps it."""
+    return "content" not in response or "HTTPValidationError" in str(response["content"])
 
 
 def _error_schema(path: str) -> str:
