@@ -264,8 +264,8 @@ def _history(saved: conversations.Saved, current: str) -> Any:
 
 def _locked(value: str | None = None) -> Any:
     """The question box while its question is answered: read-only, with a stop button instead of 提问."""
-    return gr.Textbox(value=value, interactive=False, submit_btn=False, stop_btn="停止") if value is not None else \
-        gr.Textbox(interactive=False, submit_btn=False, stop_btn="停止")
+    kept = {} if value is None else {"value": value}  # no value: the box keeps what it holds
+    return gr.Textbox(interactive=False, submit_btn=False, stop_btn="停止", **kept)
 
 
 def _ready(value: str) -> Any:
@@ -382,13 +382,10 @@ def show_indicator_clause(corpus: CorpusService, frame: Any, event: gr.SelectDat
                    and index.documents[i.doc_id].meta.title == title), None)
     document = index.documents[source.doc_id] if source else None
     clause = document.clause(path) if document else None
-    if source is None or document is None or clause is None:
+    if document is None or clause is None:
         return ""
-    return page_html.citation_html("1", {"citations": [{"n": 1, "text": clause.text, "quote": source.sentence.strip(),
-                                              "title": document.meta.title,
-                                              "doc_number": document.meta.doc_number, "clause": path,
-                                              "heading": clause.heading, "issuer": document.meta.issuer,
-                                              "date": document.meta.date}]})
+    return page_html.citation_html("1", {"citations": [{**document.clause_fields(path), "n": 1, "text": clause.text,
+                                                        "quote": source.sentence.strip()}]})
 
 
 def _examples(corpus: CorpusService) -> list[str]:
